@@ -1,0 +1,390 @@
+package io.pepperpy.network.http;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * A resilient HTTP client over Spring's {@link WebClient} (the brief's {@code HTTPClient}).
+ * <p>
+ * Every verb takes a URI template and its variables ({@code client.get("/users/{id}", 42)}); variables are
+ * encoded, so they can never change the path or the host. The returned {@link RequestSpec} sets per-request
+ * options and ends with a terminal operation that returns a cold {@link Mono}: nothing is sent until it is
+ * subscribed, and every failure is a {@link NetworkException}.
+ * <pre class="code">
+ * try (HttpClient client = HttpClient.create(HttpConfig.builder().baseUrl("https://api.example.com").build())) {
+ *     Map&lt;?, ?&gt; user = client.get("/users/{id}", 42).retrieve(Map.class).block();
+ * }
+ * </pre>
+ * A client owns a connection pool: {@link #close()} releases it. Clients are thread-safe and meant to be shared.
+ */
+public interface HttpClient extends AutoCloseable {
+
+	/**
+	 * Start a GET request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec get(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.GET, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a POST request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec post(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.POST, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a PUT request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec put(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.PUT, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a PATCH request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec patch(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.PATCH, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a DELETE request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec delete(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.DELETE, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a HEAD request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec head(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.HEAD, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start an OPTIONS request.
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	default RequestSpec options(String uriTemplate, Object... uriVariables) {
+		return method(HttpMethod.OPTIONS, uriTemplate, uriVariables);
+	}
+
+	/**
+	 * Start a request with any method.
+	 * @param method the HTTP method
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, in order
+	 * @return the request spec
+	 */
+	RequestSpec method(HttpMethod method, String uriTemplate, Object... uriVariables);
+
+	/**
+	 * Return the configuration this client was built with.
+	 * @return the configuration
+	 */
+	HttpConfig config();
+
+	/**
+	 * Release the client's connection pool. Calls in flight fail; the client cannot be used afterwards.
+	 */
+	@Override
+	void close();
+
+	/**
+	 * Create a standalone client with the brief's defaults.
+	 * @return a new client
+	 */
+	static HttpClient create() {
+		return create(HttpConfig.defaults());
+	}
+
+	/**
+	 * Create a standalone client.
+	 * @param config the configuration
+	 * @return a new client
+	 */
+	static HttpClient create(HttpConfig config) {
+		return builder().config(config).build();
+	}
+
+	/**
+	 * Return a builder for clients that need a particular {@link WebClient.Builder} or {@link JsonMapper}.
+	 * @return a new builder
+	 */
+	static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Builder of {@link HttpClient} instances.
+	 */
+	final class Builder {
+
+		private HttpConfig config = HttpConfig.defaults();
+
+		private WebClient.@Nullable Builder webClientBuilder;
+
+		private @Nullable JsonMapper jsonMapper;
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the configuration.
+		 * @param config the configuration
+		 * @return this builder
+		 */
+		public Builder config(HttpConfig config) {
+			this.config = config;
+			return this;
+		}
+
+		/**
+		 * Set the {@link WebClient.Builder} to start from (its codecs, filters and observation registry apply).
+		 * It is cloned, never changed. Its connector is replaced by the client's own.
+		 * @param webClientBuilder the builder
+		 * @return this builder
+		 */
+		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
+			this.webClientBuilder = webClientBuilder;
+			return this;
+		}
+
+		/**
+		 * Set the JSON mapper used to decode JSON responses.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = jsonMapper;
+			return this;
+		}
+
+		/**
+		 * Build the client.
+		 * @return a new client
+		 */
+		public HttpClient build() {
+			return new DefaultHttpClient(this.config,
+					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
+					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper());
+		}
+
+	}
+
+	/**
+	 * Options of one request and its terminal operations. A spec describes one call; do not share it between
+	 * threads.
+	 */
+	interface RequestSpec {
+
+		/**
+		 * Set a header, replacing a default header of the same name.
+		 * @param name the header name
+		 * @param value the header value
+		 * @return this spec
+		 */
+		RequestSpec header(String name, String value);
+
+		/**
+		 * Set headers, replacing default headers of the same names.
+		 * @param headers the headers
+		 * @return this spec
+		 */
+		RequestSpec headers(Map<String, String> headers);
+
+		/**
+		 * Send an object as JSON ({@code Content-Type: application/json}).
+		 * @param body the object
+		 * @return this spec
+		 */
+		RequestSpec json(Object body);
+
+		/**
+		 * Send a URL-encoded form ({@code application/x-www-form-urlencoded}).
+		 * @param fields the fields; values are converted with {@code String.valueOf}
+		 * @return this spec
+		 */
+		RequestSpec form(Map<String, ?> fields);
+
+		/**
+		 * Send a multipart form ({@code multipart/form-data}) with files and text fields.
+		 * @param parts adds the parts
+		 * @return this spec
+		 */
+		RequestSpec multipart(Consumer<MultipartSpec> parts);
+
+		/**
+		 * Send raw bytes.
+		 * @param body the bytes
+		 * @param contentType their content type
+		 * @return this spec
+		 */
+		RequestSpec body(byte[] body, MediaType contentType);
+
+		/**
+		 * Send a string.
+		 * @param body the string
+		 * @param contentType its content type
+		 * @return this spec
+		 */
+		RequestSpec body(String body, MediaType contentType);
+
+		/**
+		 * Override the client's response format for this request.
+		 * @param format the format
+		 * @return this spec
+		 */
+		RequestSpec responseFormat(ResponseFormat format);
+
+		/**
+		 * Override the number of retries for this request. Setting it explicitly also opts a POST or PATCH in to
+		 * being retried.
+		 * @param retries retries after the first attempt, 0 or more
+		 * @return this spec
+		 */
+		RequestSpec retries(int retries);
+
+		/**
+		 * Override the delay between attempts for this request.
+		 * @param retryDelay the delay, not negative
+		 * @return this spec
+		 */
+		RequestSpec retryDelay(Duration retryDelay);
+
+		/**
+		 * Override whether a non-2xx status fails this request.
+		 * @param raiseForStatus whether to raise
+		 * @return this spec
+		 */
+		RequestSpec raiseForStatus(boolean raiseForStatus);
+
+		/**
+		 * Send this request through a proxy.
+		 * @param proxy a URL such as {@code http://user:pass@proxy:8080}
+		 * @return this spec
+		 */
+		RequestSpec proxy(String proxy);
+
+		/**
+		 * Override the per-attempt timeout for this request.
+		 * @param timeout a positive duration
+		 * @return this spec
+		 */
+		RequestSpec timeout(Duration timeout);
+
+		/**
+		 * Send the request and decode the body with the response format: JSON as maps, lists and scalars, TEXT
+		 * as {@link String}, BYTES as {@code byte[]}. Completes empty when the response has no body.
+		 * @return the decoded body
+		 */
+		Mono<Object> retrieve();
+
+		/**
+		 * Send the request and decode the body as JSON into the given type ({@code String} and {@code byte[]}
+		 * return the raw body).
+		 * @param <T> the body type
+		 * @param type the body type
+		 * @return the decoded body
+		 */
+		<T> Mono<T> retrieve(Class<T> type);
+
+		/**
+		 * Send the request and decode the body as JSON into the given generic type.
+		 * @param <T> the body type
+		 * @param type the body type
+		 * @return the decoded body
+		 */
+		<T> Mono<T> retrieve(ParameterizedTypeReference<T> type);
+
+		/**
+		 * Send the request and return status, headers and the body decoded with the response format. When
+		 * raise-for-status is off, error statuses are returned too.
+		 * @return the response
+		 */
+		Mono<HttpResponse<Object>> exchange();
+
+		/**
+		 * Send the request and return status, headers and the body decoded as JSON into the given type.
+		 * @param <T> the body type
+		 * @param type the body type
+		 * @return the response
+		 */
+		<T> Mono<HttpResponse<T>> exchange(Class<T> type);
+
+	}
+
+	/**
+	 * Parts of a multipart request (the brief's {@code FormData}).
+	 */
+	interface MultipartSpec {
+
+		/**
+		 * Add a text field.
+		 * @param name the field name
+		 * @param value the value
+		 * @return this spec
+		 */
+		MultipartSpec field(String name, String value);
+
+		/**
+		 * Add a file part read from a path; the file name is the path's last element.
+		 * @param name the part name
+		 * @param file the file
+		 * @return this spec
+		 */
+		MultipartSpec file(String name, Path file);
+
+		/**
+		 * Add a file part from bytes.
+		 * @param name the part name
+		 * @param content the bytes
+		 * @param filename the file name sent to the server
+		 * @param contentType the content type of the part
+		 * @return this spec
+		 */
+		MultipartSpec file(String name, byte[] content, String filename, MediaType contentType);
+
+		/**
+		 * Add a file part from a resource; the file name is the resource's file name.
+		 * @param name the part name
+		 * @param resource the resource
+		 * @return this spec
+		 */
+		MultipartSpec file(String name, Resource resource);
+
+	}
+
+}

@@ -1,0 +1,397 @@
+package io.pepperpy.network.http;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Immutable configuration of an {@link HttpClient} (the brief's {@code HTTPConfig}). Create one with
+ * {@link #builder()}; derive a variant with {@link #toBuilder()}. Usable without Spring; in a Spring Boot
+ * application the auto-configuration binds it from {@code pepperpy.network.http.*}.
+ * <p>
+ * Every value is checked when the record is created: an invalid one throws {@link IllegalArgumentException}
+ * naming the property and the value.
+ *
+ * @param name name of the client, used in logs and metrics
+ * @param baseUrl absolute http(s) URL that relative request paths resolve against, or {@code null}; when set,
+ * requests may only go to its origin
+ * @param headers default headers sent with every request
+ * @param timeout longest time one attempt may take, from connect to the last byte of the body
+ * @param connectTimeout longest time to establish a connection
+ * @param retries retries after the first attempt ({@code 3} means at most 4 attempts)
+ * @param retryDelay delay between attempts
+ * @param verifySsl whether TLS certificates and host names are verified
+ * @param responseFormat how {@code retrieve()} decodes bodies by default
+ * @param raiseForStatus whether a non-2xx status fails the call with a {@link NetworkException}
+ * @param maxRateLimit most requests per second, attempts included; {@code 0} means no limit
+ * @param rateLimitTimeout longest time a request waits for a rate-limit permit, or {@code null} for the
+ * {@code timeout}
+ * @param proxy proxy URL such as {@code http://user:pass@proxy:8080} or {@code socks5://host:1080}, or
+ * {@code null}
+ * @param maxInMemorySize largest body, in bytes, that {@code retrieve()} and {@code exchange()} buffer
+ * @param interceptors interceptors applied to every attempt, in order
+ */
+public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
+		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
+		boolean raiseForStatus, int maxRateLimit, @Nullable Duration rateLimitTimeout, @Nullable String proxy,
+		int maxInMemorySize, List<RequestInterceptor> interceptors) {
+
+	/**
+	 * Default client name.
+	 */
+	public static final String DEFAULT_NAME = "default";
+
+	/**
+	 * Check every value and make the collections immutable.
+	 */
+	public HttpConfig {
+		Assert.hasText(name, "'name' must not be empty");
+		baseUrl = StringUtils.hasText(baseUrl) ? baseUrl.trim() : null;
+		if (baseUrl != null) {
+			checkHttpUrl("base-url", baseUrl);
+		}
+		headers = Collections.unmodifiableMap(new LinkedHashMap<>((headers != null) ? headers : Map.of()));
+		headers.forEach((headerName, value) -> HeaderChecks.check(headerName, value, "headers"));
+		checkPositive("timeout", timeout);
+		checkPositive("connect-timeout", connectTimeout);
+		if (retries < 0) {
+			throw new IllegalArgumentException("retries must be 0 or more but was " + retries);
+		}
+		checkNotNegative("retry-delay", retryDelay);
+		Assert.notNull(responseFormat, "response-format must not be null");
+		if (maxRateLimit < 0) {
+			throw new IllegalArgumentException(
+					"max-rate-limit must be 0 (no limit) or more requests per second but was " + maxRateLimit);
+		}
+		if (rateLimitTimeout != null) {
+			checkNotNegative("rate-limit-timeout", rateLimitTimeout);
+		}
+		proxy = StringUtils.hasText(proxy) ? proxy.trim() : null;
+		if (proxy != null) {
+			ProxySettings.parse(proxy);
+		}
+		if (maxInMemorySize < 0) {
+			throw new IllegalArgumentException("max-in-memory-size must be 0 or more bytes but was " + maxInMemorySize);
+		}
+		interceptors = List.copyOf((interceptors != null) ? interceptors : List.of());
+	}
+
+	/**
+	 * Return the time a request may wait for a rate-limit permit.
+	 * @return {@link #rateLimitTimeout()} if set, otherwise {@link #timeout()}
+	 */
+	public Duration effectiveRateLimitTimeout() {
+		return (this.rateLimitTimeout != null) ? this.rateLimitTimeout : this.timeout;
+	}
+
+	/**
+	 * Return a builder initialised with the brief's defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the configuration with the brief's defaults.
+	 * @return the default configuration
+	 */
+	public static HttpConfig defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Return a builder initialised with this configuration's values.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	static void checkHttpUrl(String property, String url) {
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(property + " '" + url + "' is not a valid URL: " + ex.getMessage(), ex);
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
+		if (!"http".equals(scheme) && !"https".equals(scheme)) {
+			throw new IllegalArgumentException(
+					property + " '" + url + "' must be an absolute URL starting with http:// or https://");
+		}
+		if (!StringUtils.hasText(uri.getHost())) {
+			throw new IllegalArgumentException(property + " '" + url + "' has no host");
+		}
+	}
+
+	private static void checkPositive(String property, Duration value) {
+		Assert.notNull(value, () -> property + " must not be null");
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive but was " + value);
+		}
+	}
+
+	private static void checkNotNegative(String property, Duration value) {
+		Assert.notNull(value, () -> property + " must not be null");
+		if (value.isNegative()) {
+			throw new IllegalArgumentException(property + " must not be negative but was " + value);
+		}
+	}
+
+	/**
+	 * Builder of {@link HttpConfig}, starting from the brief's defaults: no base URL, no headers, 30 s timeout,
+	 * 10 s connect timeout, 3 retries 1 s apart, SSL verified, JSON, raise for status, no rate limit, no proxy,
+	 * 10 MB in memory.
+	 */
+	public static final class Builder {
+
+		private String name = DEFAULT_NAME;
+
+		private @Nullable String baseUrl;
+
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private Duration timeout = Duration.ofSeconds(30);
+
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		private int retries = 3;
+
+		private Duration retryDelay = Duration.ofSeconds(1);
+
+		private boolean verifySsl = true;
+
+		private ResponseFormat responseFormat = ResponseFormat.JSON;
+
+		private boolean raiseForStatus = true;
+
+		private int maxRateLimit;
+
+		private @Nullable Duration rateLimitTimeout;
+
+		private @Nullable String proxy;
+
+		private int maxInMemorySize = 10 * 1024 * 1024;
+
+		private final List<RequestInterceptor> interceptors = new ArrayList<>();
+
+		private Builder() {
+		}
+
+		private Builder(HttpConfig config) {
+			this.name = config.name;
+			this.baseUrl = config.baseUrl;
+			this.headers.putAll(config.headers);
+			this.timeout = config.timeout;
+			this.connectTimeout = config.connectTimeout;
+			this.retries = config.retries;
+			this.retryDelay = config.retryDelay;
+			this.verifySsl = config.verifySsl;
+			this.responseFormat = config.responseFormat;
+			this.raiseForStatus = config.raiseForStatus;
+			this.maxRateLimit = config.maxRateLimit;
+			this.rateLimitTimeout = config.rateLimitTimeout;
+			this.proxy = config.proxy;
+			this.maxInMemorySize = config.maxInMemorySize;
+			this.interceptors.addAll(config.interceptors);
+		}
+
+		/**
+		 * Set the client's name, used in logs and metrics.
+		 * @param name the name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Set the base URL that relative paths resolve against.
+		 * @param baseUrl an absolute http(s) URL, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder baseUrl(@Nullable String baseUrl) {
+			this.baseUrl = baseUrl;
+			return this;
+		}
+
+		/**
+		 * Add a default header, replacing one of the same name.
+		 * @param name the header name
+		 * @param value the header value
+		 * @return this builder
+		 */
+		public Builder header(String name, String value) {
+			this.headers.put(name, value);
+			return this;
+		}
+
+		/**
+		 * Add default headers, replacing those of the same name.
+		 * @param headers the headers
+		 * @return this builder
+		 */
+		public Builder headers(Map<String, String> headers) {
+			this.headers.putAll(headers);
+			return this;
+		}
+
+		/**
+		 * Set the per-attempt timeout, from connect to the last body byte.
+		 * @param timeout a positive duration
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Set the connect timeout.
+		 * @param connectTimeout a positive duration
+		 * @return this builder
+		 */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the number of retries after the first attempt.
+		 * @param retries 0 or more
+		 * @return this builder
+		 */
+		public Builder retries(int retries) {
+			this.retries = retries;
+			return this;
+		}
+
+		/**
+		 * Set the delay between attempts.
+		 * @param retryDelay a duration, not negative
+		 * @return this builder
+		 */
+		public Builder retryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+			return this;
+		}
+
+		/**
+		 * Set whether TLS certificates and host names are verified.
+		 * @param verifySsl {@code false} trusts every certificate (for tests only)
+		 * @return this builder
+		 */
+		public Builder verifySsl(boolean verifySsl) {
+			this.verifySsl = verifySsl;
+			return this;
+		}
+
+		/**
+		 * Set the default response format.
+		 * @param responseFormat the format
+		 * @return this builder
+		 */
+		public Builder responseFormat(ResponseFormat responseFormat) {
+			this.responseFormat = responseFormat;
+			return this;
+		}
+
+		/**
+		 * Set whether a non-2xx status fails the call.
+		 * @param raiseForStatus whether to raise
+		 * @return this builder
+		 */
+		public Builder raiseForStatus(boolean raiseForStatus) {
+			this.raiseForStatus = raiseForStatus;
+			return this;
+		}
+
+		/**
+		 * Set the most requests per second, 0 for no limit.
+		 * @param maxRateLimit the limit
+		 * @return this builder
+		 */
+		public Builder maxRateLimit(int maxRateLimit) {
+			this.maxRateLimit = maxRateLimit;
+			return this;
+		}
+
+		/**
+		 * Set the longest wait for a rate-limit permit.
+		 * @param rateLimitTimeout the wait, or {@code null} for the timeout
+		 * @return this builder
+		 */
+		public Builder rateLimitTimeout(@Nullable Duration rateLimitTimeout) {
+			this.rateLimitTimeout = rateLimitTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the proxy every request goes through.
+		 * @param proxy a URL such as {@code http://user:pass@proxy:8080}, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder proxy(@Nullable String proxy) {
+			this.proxy = proxy;
+			return this;
+		}
+
+		/**
+		 * Set the largest body that is buffered in memory.
+		 * @param maxInMemorySize bytes
+		 * @return this builder
+		 */
+		public Builder maxInMemorySize(int maxInMemorySize) {
+			this.maxInMemorySize = maxInMemorySize;
+			return this;
+		}
+
+		/**
+		 * Add an interceptor after those already added.
+		 * @param interceptor the interceptor
+		 * @return this builder
+		 */
+		public Builder interceptor(RequestInterceptor interceptor) {
+			this.interceptors.add(interceptor);
+			return this;
+		}
+
+		/**
+		 * Replace the interceptors.
+		 * @param interceptors the interceptors, in order
+		 * @return this builder
+		 */
+		public Builder interceptors(List<? extends RequestInterceptor> interceptors) {
+			this.interceptors.clear();
+			this.interceptors.addAll(interceptors);
+			return this;
+		}
+
+		/**
+		 * Build and check the configuration.
+		 * @return the configuration
+		 * @throws IllegalArgumentException naming the first invalid value
+		 */
+		public HttpConfig build() {
+			return new HttpConfig(this.name, this.baseUrl, this.headers, this.timeout, this.connectTimeout,
+					this.retries, this.retryDelay, this.verifySsl, this.responseFormat, this.raiseForStatus,
+					this.maxRateLimit, this.rateLimitTimeout, this.proxy, this.maxInMemorySize, this.interceptors);
+		}
+
+	}
+
+}

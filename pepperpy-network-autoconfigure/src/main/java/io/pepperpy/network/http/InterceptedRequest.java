@@ -1,0 +1,103 @@
+package io.pepperpy.network.http;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.util.Assert;
+
+/**
+ * The request an attempt is about to send, as a {@link RequestInterceptor} sees it. The method, URL and headers
+ * may be changed; header names and values are checked for CR, LF and NUL after the interceptors ran.
+ */
+public final class InterceptedRequest {
+
+	private HttpMethod method;
+
+	private URI url;
+
+	private final String uriTemplate;
+
+	private final HttpHeaders headers;
+
+	private final Map<String, Object> attributes = new LinkedHashMap<>();
+
+	private final int attempt;
+
+	InterceptedRequest(HttpMethod method, URI url, String uriTemplate, HttpHeaders headers, int attempt) {
+		this.method = method;
+		this.url = url;
+		this.uriTemplate = uriTemplate;
+		this.headers = headers;
+		this.attempt = attempt;
+	}
+
+	/**
+	 * Return the HTTP method.
+	 * @return the method
+	 */
+	public HttpMethod method() {
+		return this.method;
+	}
+
+	/**
+	 * Change the HTTP method.
+	 * @param method the new method
+	 */
+	public void method(HttpMethod method) {
+		Assert.notNull(method, "'method' must not be null");
+		this.method = method;
+	}
+
+	/**
+	 * Return the absolute URL the attempt goes to.
+	 * @return the URL
+	 */
+	public URI url() {
+		return this.url;
+	}
+
+	/**
+	 * Change the URL the attempt goes to.
+	 * @param url the new absolute URL
+	 */
+	public void url(URI url) {
+		Assert.notNull(url, "'url' must not be null");
+		this.url = url;
+	}
+
+	/**
+	 * Return the URI template the call was made with, e.g. {@code /users/{id}}.
+	 * @return the template
+	 */
+	public String uriTemplate() {
+		return this.uriTemplate;
+	}
+
+	/**
+	 * Return the request headers, default headers included; changes are sent.
+	 * @return the mutable headers
+	 */
+	public HttpHeaders headers() {
+		return this.headers;
+	}
+
+	/**
+	 * Return attributes shared by the interceptors of this attempt; they are not sent.
+	 * @return the mutable attributes
+	 */
+	public Map<String, Object> attributes() {
+		return this.attributes;
+	}
+
+	/**
+	 * Return the attempt number, starting at 1 for the first attempt.
+	 * @return the attempt number
+	 */
+	public int attempt() {
+		return this.attempt;
+	}
+
+}

@@ -1,0 +1,45 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.http.RequestInterceptor;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the pepperpy {@link HttpClient}: maps {@code pepperpy.network.http.*} once into an
+ * {@link HttpConfig} bean, with every {@link RequestInterceptor} bean in {@code @Order}, and builds the client
+ * from Boot's {@link WebClient.Builder} (so its codecs, customizers and observation apply).
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+		"org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
+@EnableConfigurationProperties(PepperpyHttpProperties.class)
+public final class PepperpyHttpClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	HttpConfig pepperpyHttpConfig(PepperpyHttpProperties properties,
+			ObjectProvider<RequestInterceptor> interceptors) {
+		return properties.toConfig(HttpConfig.DEFAULT_NAME).interceptors(interceptors.orderedStream().toList()).build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(HttpClient.class)
+	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		HttpClient.Builder builder = HttpClient.builder().config(pepperpyHttpConfig);
+		webClientBuilder.ifAvailable(builder::webClientBuilder);
+		jsonMapper.ifAvailable(builder::jsonMapper);
+		return builder.build();
+	}
+
+}

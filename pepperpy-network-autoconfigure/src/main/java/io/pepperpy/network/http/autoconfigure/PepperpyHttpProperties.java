@@ -1,0 +1,269 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.http.ResponseFormat;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Properties of the pepperpy HTTP client, bound from {@code pepperpy.network.http.*}. Durations given as a bare
+ * number are seconds ({@code timeout: 30}); units such as {@code 500ms} work too.
+ * <p>
+ * The properties check themselves when bound, so an invalid value fails start-up with a message naming the
+ * property and the value.
+ */
+@ConfigurationProperties("pepperpy.network.http")
+public class PepperpyHttpProperties implements Validator {
+
+	/**
+	 * Base URL that relative request paths resolve against; requests may only go to its origin.
+	 */
+	private @Nullable String baseUrl;
+
+	/**
+	 * Default headers sent with every request.
+	 */
+	private Map<String, String> headers = new LinkedHashMap<>();
+
+	/**
+	 * Longest time one attempt may take, from connect to the last byte of the body.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration timeout = Duration.ofSeconds(30);
+
+	/**
+	 * Longest time to establish a connection.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Retries after the first attempt (3 means at most 4 attempts).
+	 */
+	private int retries = 3;
+
+	/**
+	 * Delay between attempts.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration retryDelay = Duration.ofSeconds(1);
+
+	/**
+	 * Whether TLS certificates and host names are verified.
+	 */
+	private boolean verifySsl = true;
+
+	/**
+	 * How response bodies are decoded by default.
+	 */
+	private ResponseFormat responseFormat = ResponseFormat.JSON;
+
+	/**
+	 * Whether a response status that is not 2xx fails the call with a NetworkException.
+	 */
+	private boolean raiseForStatus = true;
+
+	/**
+	 * Most requests per second, retries included; 0 means no limit.
+	 */
+	private int maxRateLimit;
+
+	/**
+	 * Longest time a request waits for a rate-limit permit; defaults to the timeout.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private @Nullable Duration rateLimitTimeout;
+
+	/**
+	 * Proxy URL every request goes through, such as http://user:password@proxy:8080 or socks5://host:1080.
+	 */
+	private @Nullable String proxy;
+
+	/**
+	 * Largest response body buffered in memory by retrieve() and exchange().
+	 */
+	@DataSizeUnit(DataUnit.BYTES)
+	private DataSize maxInMemorySize = DataSize.ofMegabytes(10);
+
+	public @Nullable String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(@Nullable String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public Map<String, String> getHeaders() {
+		return this.headers;
+	}
+
+	public void setHeaders(Map<String, String> headers) {
+		this.headers = headers;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public int getRetries() {
+		return this.retries;
+	}
+
+	public void setRetries(int retries) {
+		this.retries = retries;
+	}
+
+	public Duration getRetryDelay() {
+		return this.retryDelay;
+	}
+
+	public void setRetryDelay(Duration retryDelay) {
+		this.retryDelay = retryDelay;
+	}
+
+	public boolean isVerifySsl() {
+		return this.verifySsl;
+	}
+
+	public void setVerifySsl(boolean verifySsl) {
+		this.verifySsl = verifySsl;
+	}
+
+	public ResponseFormat getResponseFormat() {
+		return this.responseFormat;
+	}
+
+	public void setResponseFormat(ResponseFormat responseFormat) {
+		this.responseFormat = responseFormat;
+	}
+
+	public boolean isRaiseForStatus() {
+		return this.raiseForStatus;
+	}
+
+	public void setRaiseForStatus(boolean raiseForStatus) {
+		this.raiseForStatus = raiseForStatus;
+	}
+
+	public int getMaxRateLimit() {
+		return this.maxRateLimit;
+	}
+
+	public void setMaxRateLimit(int maxRateLimit) {
+		this.maxRateLimit = maxRateLimit;
+	}
+
+	public @Nullable Duration getRateLimitTimeout() {
+		return this.rateLimitTimeout;
+	}
+
+	public void setRateLimitTimeout(@Nullable Duration rateLimitTimeout) {
+		this.rateLimitTimeout = rateLimitTimeout;
+	}
+
+	public @Nullable String getProxy() {
+		return this.proxy;
+	}
+
+	public void setProxy(@Nullable String proxy) {
+		this.proxy = proxy;
+	}
+
+	public DataSize getMaxInMemorySize() {
+		return this.maxInMemorySize;
+	}
+
+	public void setMaxInMemorySize(DataSize maxInMemorySize) {
+		this.maxInMemorySize = maxInMemorySize;
+	}
+
+	/**
+	 * Map these properties to the client configuration.
+	 * @param name the client's name
+	 * @return the configuration builder, ready for interceptors
+	 */
+	public HttpConfig.Builder toConfig(String name) {
+		return HttpConfig.builder()
+			.name(name)
+			.baseUrl(this.baseUrl)
+			.headers(this.headers)
+			.timeout(this.timeout)
+			.connectTimeout(this.connectTimeout)
+			.retries(this.retries)
+			.retryDelay(this.retryDelay)
+			.verifySsl(this.verifySsl)
+			.responseFormat(this.responseFormat)
+			.raiseForStatus(this.raiseForStatus)
+			.maxRateLimit(this.maxRateLimit)
+			.rateLimitTimeout(this.rateLimitTimeout)
+			.proxy(this.proxy)
+			.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, this.maxInMemorySize.toBytes()));
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return PepperpyHttpProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Check each property by building the configuration with it alone, so that each error names its property.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		PepperpyHttpProperties properties = (PepperpyHttpProperties) target;
+		check(errors, "baseUrl", properties.baseUrl, () -> HttpConfig.builder().baseUrl(properties.baseUrl));
+		check(errors, "headers", "(not shown)", () -> HttpConfig.builder().headers(properties.headers));
+		check(errors, "timeout", properties.timeout, () -> HttpConfig.builder().timeout(properties.timeout));
+		check(errors, "connectTimeout", properties.connectTimeout,
+				() -> HttpConfig.builder().connectTimeout(properties.connectTimeout));
+		check(errors, "retries", properties.retries, () -> HttpConfig.builder().retries(properties.retries));
+		check(errors, "retryDelay", properties.retryDelay,
+				() -> HttpConfig.builder().retryDelay(properties.retryDelay));
+		check(errors, "maxRateLimit", properties.maxRateLimit,
+				() -> HttpConfig.builder().maxRateLimit(properties.maxRateLimit));
+		check(errors, "rateLimitTimeout", properties.rateLimitTimeout,
+				() -> HttpConfig.builder().rateLimitTimeout(properties.rateLimitTimeout));
+		check(errors, "proxy", "(not shown)", () -> HttpConfig.builder().proxy(properties.proxy));
+		if (properties.maxInMemorySize == null || properties.maxInMemorySize.isNegative()
+				|| properties.maxInMemorySize.toBytes() > Integer.MAX_VALUE) {
+			errors.rejectValue("maxInMemorySize", "invalid", "max-in-memory-size must be between 0 and 2GB");
+		}
+	}
+
+	private static void check(Errors errors, String field, @Nullable Object shown,
+			java.util.function.Supplier<HttpConfig.Builder> builder) {
+		try {
+			builder.get().build();
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
+			errors.rejectValue(field, "invalid", new Object[] { shown }, message);
+		}
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Spring Boot auto-configuration that builds an {@link io.pepperpy.network.http.HttpClient} from
+ * {@code pepperpy.network.http.*} properties.
+ */
+package io.pepperpy.network.http.autoconfigure;

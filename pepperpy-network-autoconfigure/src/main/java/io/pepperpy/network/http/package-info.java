@@ -1,0 +1,5 @@
+/**
+ * A resilient HTTP client over Spring's {@code WebClient}: {@link io.pepperpy.network.http.HttpClient} and its
+ * configuration {@link io.pepperpy.network.http.HttpConfig}.
+ */
+package io.pepperpy.network.http;

@@ -1,0 +1,252 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.http.InterceptedRequest;
+import io.pepperpy.network.http.RequestInterceptor;
+import io.pepperpy.network.http.ResponseFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PepperpyHttpClientAutoConfiguration} in a real application context.
+ */
+class PepperpyHttpClientAutoConfigurationTests {
+
+	private static WireMockServer server;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PepperpyHttpClientAutoConfiguration.class,
+				WebClientAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+	@BeforeAll
+	static void startServer() {
+		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+		server.start();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.stop();
+	}
+
+	private static String baseUrl() {
+		return "http://127.0.0.1:" + server.port();
+	}
+
+	@Test
+	void defaultsAreTheBriefs() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(HttpClient.class).hasBean("pepperpyHttpClient");
+			HttpConfig config = context.getBean(HttpConfig.class);
+			assertThat(config).isEqualTo(HttpConfig.builder().build());
+		});
+	}
+
+	@Test
+	void propertiesBindWithBareNumbersAsSeconds() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.base-url=https://api.example.com",
+					"pepperpy.network.http.headers.Authorization=Bearer token",
+					"pepperpy.network.http.headers.User-Agent=PepperPy/1.0", "pepperpy.network.http.timeout=12",
+					"pepperpy.network.http.connect-timeout=500ms", "pepperpy.network.http.retries=5",
+					"pepperpy.network.http.retry-delay=2", "pepperpy.network.http.verify-ssl=false",
+					"pepperpy.network.http.response-format=text", "pepperpy.network.http.raise-for-status=false",
+					"pepperpy.network.http.max-rate-limit=100", "pepperpy.network.http.rate-limit-timeout=3",
+					"pepperpy.network.http.proxy=http://proxy.example.com:8080",
+					"pepperpy.network.http.max-in-memory-size=1MB")
+			.run((context) -> {
+				HttpConfig config = context.getBean(HttpConfig.class);
+				assertThat(config.baseUrl()).isEqualTo("https://api.example.com");
+				assertThat(config.headers()).containsEntry("Authorization", "Bearer token")
+					.containsEntry("User-Agent", "PepperPy/1.0");
+				assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(12));
+				assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+				assertThat(config.retries()).isEqualTo(5);
+				assertThat(config.retryDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(config.verifySsl()).isFalse();
+				assertThat(config.responseFormat()).isEqualTo(ResponseFormat.TEXT);
+				assertThat(config.raiseForStatus()).isFalse();
+				assertThat(config.maxRateLimit()).isEqualTo(100);
+				assertThat(config.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.proxy()).isEqualTo("http://proxy.example.com:8080");
+				assertThat(config.maxInMemorySize()).isEqualTo(1024 * 1024);
+			});
+	}
+
+	@Test
+	void backsOffWhenTheUserDefinesTheClient() {
+		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(HttpClient.class).doesNotHaveBean("pepperpyHttpClient");
+			assertThat(context.getBean(HttpClient.class).config().name()).isEqualTo("mine");
+		});
+	}
+
+	@Test
+	void backsOffWhenTheUserDefinesTheConfig() {
+		this.contextRunner.withUserConfiguration(UserConfigConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(HttpConfig.class);
+			assertThat(context.getBean(HttpClient.class).config().retries()).isEqualTo(9);
+		});
+	}
+
+	@Test
+	void doesNotCollideWithAUserBeanNamedHttpClient() {
+		this.contextRunner.withUserConfiguration(JdkHttpClientConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(HttpClient.class);
+			assertThat(context.getBean("httpClient")).isInstanceOf(java.net.http.HttpClient.class);
+		});
+	}
+
+	@Test
+	void backsOffWithoutWebClient() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(WebClient.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(HttpClient.class).doesNotHaveBean(HttpConfig.class));
+	}
+
+	@Test
+	void worksWithoutBootsWebClientBuilder() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PepperpyHttpClientAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(HttpClient.class));
+	}
+
+	@Test
+	void interceptorBeansApplyInOrderAndBootsCustomizersApply() {
+		server.stubFor(get("/users").willReturn(okJson("[]")));
+		this.contextRunner.withUserConfiguration(InterceptorConfiguration.class)
+			.withPropertyValues("pepperpy.network.http.base-url=" + baseUrl(),
+					"pepperpy.network.http.headers.X-Default=yes")
+			.run((context) -> {
+				HttpConfig config = context.getBean(HttpConfig.class);
+				assertThat(config.interceptors()).extracting((interceptor) -> interceptor.getClass().getSimpleName())
+					.containsExactly("First", "Second");
+				assertThat(context.getBean(HttpClient.class).get("/users").retrieve().block(Duration.ofSeconds(10)))
+					.isEqualTo(List.of());
+				server.verify(getRequestedFor(urlEqualTo("/users")).withHeader("X-Order", equalTo("first,second"))
+					.withHeader("X-Default", equalTo("yes"))
+					.withHeader("X-Customizer", equalTo("applied")));
+			});
+	}
+
+	@Test
+	void invalidValuesFailStartupNamingPropertyAndValue() {
+		Map<String, String> cases = Map.of("pepperpy.network.http.retries=-1", "retries",
+				"pepperpy.network.http.max-rate-limit=-3", "max-rate-limit",
+				"pepperpy.network.http.base-url=api.example.com", "base-url",
+				"pepperpy.network.http.response-format=xml", "response-format",
+				"pepperpy.network.http.timeout=-5", "timeout", "pepperpy.network.http.retry-delay=soon",
+				"retry-delay");
+		cases.forEach((property, name) -> this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			String value = property.substring(property.indexOf('=') + 1);
+			Throwable failure = context.getStartupFailure();
+			StringBuilder messages = new StringBuilder();
+			for (Throwable ex = failure; ex != null; ex = ex.getCause()) {
+				messages.append(ex.getMessage()).append('\n');
+			}
+			assertThat(messages.toString()).as(property).contains("pepperpy.network.http." + name).contains(value);
+		}));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserClientConfiguration {
+
+		@Bean
+		HttpClient myClient() {
+			return HttpClient.create(HttpConfig.builder().name("mine").build());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserConfigConfiguration {
+
+		@Bean
+		HttpConfig myConfig() {
+			return HttpConfig.builder().retries(9).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class JdkHttpClientConfiguration {
+
+		@Bean
+		java.net.http.HttpClient httpClient() {
+			return java.net.http.HttpClient.newHttpClient();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterceptorConfiguration {
+
+		@Bean
+		@Order(2)
+		Second second() {
+			return new Second();
+		}
+
+		@Bean
+		@Order(1)
+		First first() {
+			return new First();
+		}
+
+		@Bean
+		WebClientCustomizer headerCustomizer() {
+			return (builder) -> builder.filter((request, next) -> next
+				.exchange(ClientRequest.from(request).header("X-Customizer", "applied").build()));
+		}
+
+	}
+
+	static class First implements RequestInterceptor {
+
+		@Override
+		public Mono<Void> preRequest(InterceptedRequest request) {
+			request.headers().set("X-Order", "first");
+			return Mono.empty();
+		}
+
+	}
+
+	static class Second implements RequestInterceptor {
+
+		@Override
+		public Mono<Void> preRequest(InterceptedRequest request) {
+			request.headers().set("X-Order", request.headers().getFirst("X-Order") + ",second");
+			return Mono.empty();
+		}
+
+	}
+
+}

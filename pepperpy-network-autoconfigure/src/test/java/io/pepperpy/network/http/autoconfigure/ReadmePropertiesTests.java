@@ -1,0 +1,50 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the README's properties table equal to the generated configuration metadata.
+ */
+class ReadmePropertiesTests {
+
+	private static final String START = "<!-- properties:start -->";
+
+	private static final String END = "<!-- properties:end -->";
+
+	@Test
+	void readmeTableMatchesConfigurationMetadata() throws IOException {
+		JsonNode metadata;
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(in).as("generated metadata").isNotNull();
+			metadata = JsonMapper.shared().readTree(in);
+		}
+		List<String> rows = new ArrayList<>();
+		rows.add("| Name | Default | Description |");
+		rows.add("| --- | --- | --- |");
+		for (JsonNode property : metadata.get("properties")) {
+			JsonNode defaultValue = property.get("defaultValue");
+			String shown = (defaultValue == null || defaultValue.isNull()) ? "—" : "`" + defaultValue.asString() + "`";
+			rows.add("| `" + property.get("name").asString() + "` | " + shown + " | "
+					+ property.get("description").asString() + " |");
+		}
+		String expected = String.join("\n", rows);
+		String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+		String actual = readme.substring(readme.indexOf(START) + START.length(), readme.indexOf(END)).strip();
+		Files.writeString(Path.of("target", "README-properties.md"), expected + "\n");
+		assertThat(actual).as("README properties table (expected table written to target/README-properties.md)")
+			.isEqualTo(expected);
+	}
+
+}
