@@ -1,0 +1,96 @@
+package io.pepperpy.sample;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.http.ResponseFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * The brief's scenarios, run once at start-up against the configured base URL. The sample blocks on each call to
+ * print results in order; library code never blocks.
+ */
+@Component
+class Scenarios implements ApplicationRunner, ExitCodeGenerator {
+
+	private static final Logger logger = LoggerFactory.getLogger(Scenarios.class);
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final HttpClient client;
+
+	private int failures;
+
+	Scenarios(HttpClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		print("Base URL: " + this.client.config().baseUrl());
+		step("JSON GET /users", () -> this.client.get("/users").retrieve().block(WAIT));
+		step("JSON GET /users/{id} with id=1", () -> this.client.get("/users/{id}", 1).retrieve().block(WAIT));
+		step("POST /users with JSON and a custom header", () -> this.client.post("/users")
+			.json(Map.of("name", "John Doe"))
+			.header("X-Custom", "value")
+			.retrieve()
+			.block(WAIT));
+		step("TEXT GET /status", () -> this.client.get("/status").responseFormat(ResponseFormat.TEXT).retrieve()
+			.block(WAIT));
+		step("GET /flaky (503 twice, then 200: retried)", () -> this.client.get("/flaky").retrieve().block(WAIT));
+		step("10 rate-limited GET /ping at max-rate-limit " + this.client.config().maxRateLimit() + "/s", () -> {
+			long start = System.nanoTime();
+			List<Object> results = Flux.range(0, 10)
+				.flatMap((i) -> this.client.get("/ping").retrieve())
+				.collectList()
+				.block(WAIT);
+			return results.size() + " calls in " + (System.nanoTime() - start) / 1_000_000 + " ms";
+		});
+		step("GET /missing handled as NetworkException", () -> {
+			try {
+				this.client.get("/missing").retrieve().block(WAIT);
+				throw new IllegalStateException("expected a 404");
+			}
+			catch (NetworkException ex) {
+				return "NetworkException: " + ex.getMessage() + " (status " + ex.status() + ")";
+			}
+		});
+		step("Multipart upload to /upload", () -> this.client.post("/upload")
+			.multipart((parts) -> parts.file("file", new byte[2048], "image.jpg", MediaType.IMAGE_JPEG)
+				.field("description", "Profile picture"))
+			.retrieve()
+			.block(WAIT));
+		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
+	}
+
+	private void step(String title, java.util.function.Supplier<Object> call) {
+		try {
+			print("- " + title + " -> " + call.get());
+		}
+		catch (RuntimeException ex) {
+			this.failures++;
+			logger.error("- {} FAILED: {}", title, ex.getMessage(), ex);
+		}
+	}
+
+	private static void print(String line) {
+		System.out.println(line);
+	}
+
+	@Override
+	public int getExitCode() {
+		return (this.failures == 0) ? 0 : 1;
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.pepperpy.sample;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the sample exactly as the README's command does, against the embedded demo API.
+ */
+class SampleApplicationTests {
+
+	@Test
+	void runsEveryScenarioAndExitsZero() {
+		PrintStream original = System.out;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		int exitCode;
+		try {
+			System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+			exitCode = SampleApplication.run(new String[0]);
+		}
+		finally {
+			System.setOut(original);
+		}
+		String output = captured.toString(StandardCharsets.UTF_8);
+		original.print(output);
+		assertThat(exitCode).isZero();
+		assertThat(output).contains("Ada Lovelace")
+			.contains("customHeader=value")
+			.contains("All systems operational")
+			.contains("attempts=3")
+			.contains("10 calls in")
+			.contains("Request failed with status 404: Not Found")
+			.contains("image.jpg (2048 bytes)")
+			.contains("All scenarios completed.");
+	}
+
+}
