@@ -21,9 +21,7 @@ import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.reactor.ratelimiter.operator.RateLimiterOperator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +52,8 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -71,8 +71,6 @@ final class DefaultHttpClient implements HttpClient {
 	 * The request attribute WebClient's observation reads the URI template from.
 	 */
 	static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
-
-	private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
 	private static final Set<HttpMethod> IDEMPOTENT_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD,
 			HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
@@ -95,7 +93,13 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final @Nullable URI baseUrl;
 
-	private final @Nullable RateLimiter rateLimiter;
+	private final RateGate gate;
+
+	private final RetryBudget budget;
+
+	private final ClientMetrics metrics;
+
+	private final java.time.Clock wallClock = java.time.Clock.systemUTC();
 
 	private final JsonMapper jsonMapper;
 
@@ -103,7 +107,8 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final List<RequestInterceptor> reversedInterceptors;
 
-	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper) {
+	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
+			@Nullable MeterRegistry meterRegistry) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.jsonMapper = jsonMapper;
@@ -124,7 +129,9 @@ final class DefaultHttpClient implements HttpClient {
 		this.webClient = webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()))
 			.build();
-		this.rateLimiter = (config.maxRateLimit() > 0) ? createRateLimiter(config) : null;
+		this.metrics = new ClientMetrics(meterRegistry, config.name());
+		this.gate = new RateGate(config.maxRateLimit(), System::nanoTime, this.metrics::rateLimitWait);
+		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
 	}
 
 	static JsonMapper defaultJsonMapper() {
@@ -166,17 +173,6 @@ final class DefaultHttpClient implements HttpClient {
 			}
 			builder.nonProxyHostsPredicate((address) -> false);
 		});
-	}
-
-	private static RateLimiter createRateLimiter(HttpConfig config) {
-		// One permit per 1/R interval: smooth, never a burst of a whole second's budget.
-		long periodNanos = Math.max(1, 1_000_000_000L / config.maxRateLimit());
-		RateLimiterConfig limiterConfig = RateLimiterConfig.custom()
-			.limitForPeriod(1)
-			.limitRefreshPeriod(Duration.ofNanos(periodNanos))
-			.timeoutDuration(config.effectiveRateLimitTimeout())
-			.build();
-		return RateLimiter.of("pepperpy-" + config.name(), limiterConfig);
 	}
 
 	@Override
@@ -224,11 +220,11 @@ final class DefaultHttpClient implements HttpClient {
 	 */
 	private record Call(HttpMethod method, URI url, String displayUrl, String uriTemplate, HttpHeaders headers,
 			@Nullable BodyInserter<?, ? super org.springframework.http.client.reactive.ClientHttpRequest> body,
-			WebClient webClient, Duration timeout, int retries, boolean retriesExplicit, Duration retryDelay,
-			boolean raiseForStatus) {
+			boolean oneShotBody, WebClient webClient, Duration timeout, @Nullable Duration deadline, int retries,
+			boolean retriesExplicit, Duration retryDelay, boolean raiseForStatus, boolean retryNonIdempotent) {
 
 		boolean mayRetryAfterSending() {
-			return IDEMPOTENT_METHODS.contains(this.method) || this.retriesExplicit
+			return IDEMPOTENT_METHODS.contains(this.method) || this.retriesExplicit || this.retryNonIdempotent
 					|| this.headers.containsHeader("Idempotency-Key");
 		}
 
@@ -260,6 +256,10 @@ final class DefaultHttpClient implements HttpClient {
 
 		private Duration timeout = DefaultHttpClient.this.config.timeout();
 
+		private @Nullable Duration deadline = DefaultHttpClient.this.config.deadline();
+
+		private boolean oneShotBody;
+
 		DefaultRequestSpec(HttpMethod method, String uriTemplate, Object[] uriVariables) {
 			this.method = method;
 			this.uriTemplate = uriTemplate;
@@ -281,6 +281,7 @@ final class DefaultHttpClient implements HttpClient {
 		@Override
 		public RequestSpec json(Object body) {
 			Objects.requireNonNull(body, "body must not be null");
+			this.oneShotBody = false;
 			this.body = BodyInserters.fromValue(body);
 			this.contentType = MediaType.APPLICATION_JSON;
 			return this;
@@ -298,9 +299,11 @@ final class DefaultHttpClient implements HttpClient {
 		@Override
 		public RequestSpec multipart(Consumer<MultipartSpec> parts) {
 			MultipartBodyBuilder builder = new MultipartBodyBuilder();
-			parts.accept(new DefaultMultipartSpec(builder));
+			DefaultMultipartSpec spec = new DefaultMultipartSpec(builder);
+			parts.accept(spec);
 			this.body = BodyInserters.fromMultipartData(builder.build());
 			this.contentType = null;
+			this.oneShotBody = spec.oneShot;
 			return this;
 		}
 
@@ -361,6 +364,15 @@ final class DefaultHttpClient implements HttpClient {
 				throw new IllegalArgumentException("timeout must be positive but was " + timeout);
 			}
 			this.timeout = timeout;
+			return this;
+		}
+
+		@Override
+		public RequestSpec deadline(Duration deadline) {
+			if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+				throw new IllegalArgumentException("deadline must be positive but was " + deadline);
+			}
+			this.deadline = deadline;
 			return this;
 		}
 
@@ -427,9 +439,9 @@ final class DefaultHttpClient implements HttpClient {
 			}
 			checkHeaders(merged, displayUrl);
 			int effectiveRetries = (this.retries != null) ? this.retries : DefaultHttpClient.this.config.retries();
-			return new Call(this.method, url, displayUrl, this.uriTemplate, merged, this.body,
-					webClientFor(this.proxy), this.timeout, effectiveRetries, this.retries != null, this.retryDelay,
-					this.raiseForStatus);
+			return new Call(this.method, url, displayUrl, this.uriTemplate, merged, this.body, this.oneShotBody,
+					webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries, this.retries != null,
+					this.retryDelay, this.raiseForStatus, DefaultHttpClient.this.config.retryNonIdempotent());
 		}
 
 		private void checkOrigin(URI url, String displayUrl) {
@@ -471,84 +483,325 @@ final class DefaultHttpClient implements HttpClient {
 
 	}
 
+	/**
+	 * A retry the policy already approved while handling a response; carries the delay to wait.
+	 */
+	private static final class ApprovedRetry extends RuntimeException {
+
+		private final long delayMillis;
+
+		ApprovedRetry(NetworkException failure, long delayMillis) {
+			super(failure.getMessage(), failure, false, false);
+			this.delayMillis = delayMillis;
+		}
+
+	}
+
+	/**
+	 * The outcome of asking the retry policy about a failed attempt.
+	 *
+	 * @param delayMillis the delay before the next attempt, or {@code -1} for no retry
+	 * @param refusal why a retryable failure is not retried, for the message, or {@code null}
+	 */
+	private record Decision(long delayMillis, @Nullable String refusal) {
+
+		static final Decision NO = new Decision(-1, null);
+
+		boolean retry() {
+			return this.delayMillis >= 0;
+		}
+
+	}
+
 	private <R> Mono<R> execute(Call call, ResponseHandler<R> handler) {
-		AtomicInteger attempts = new AtomicInteger();
-		Mono<R> attempt = Mono.defer(() -> attempt(call, attempts.incrementAndGet(), handler));
-		if (this.rateLimiter != null) {
-			attempt = attempt.transformDeferred(RateLimiterOperator.of(this.rateLimiter));
+		return Mono.defer(() -> {
+			Execution<R> execution = new Execution<>(call, handler);
+			this.budget.recordCall();
+			Mono<R> result = Mono.defer(execution::nextAttempt);
+			if (call.retries() > 0) {
+				result = result.retryWhen(Retry.from((signals) -> signals.concatMap(execution::onFailure)));
+			}
+			if (call.deadline() != null) {
+				result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
+			}
+			if (!this.metrics.enabled()) {
+				return result;
+			}
+			return result.doOnSuccess((value) -> execution.recordCall(null))
+				.doOnError(execution::recordCall)
+				.doOnCancel(() -> execution.recordCall(CANCELLED));
+		});
+	}
+
+	private static final Throwable CANCELLED = new java.util.concurrent.CancellationException("cancelled");
+
+	/**
+	 * The state of one call across its attempts.
+	 */
+	private final class Execution<R> {
+
+		private final Call call;
+
+		private final ResponseHandler<R> handler;
+
+		private final long startNanos = System.nanoTime();
+
+		private final long deadlineNanos;
+
+		private final BackOffExecution backOff;
+
+		private final String uriTag;
+
+		private int attempt;
+
+		private int lastStatus;
+
+		Execution(Call call, ResponseHandler<R> handler) {
+			this.call = call;
+			this.handler = handler;
+			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
+					: Long.MAX_VALUE;
+			this.backOff = (call.retries() > 0) ? retryPolicy(call).getBackOff().start() : () -> BackOffExecution.STOP;
+			this.uriTag = DefaultHttpClient.this.metrics.enabled()
+					? DefaultHttpClient.this.metrics.uriTag(call.uriTemplate()) : "";
 		}
-		if (call.retries() == 0) {
-			return attempt;
+
+		Mono<R> nextAttempt() {
+			int number = ++this.attempt;
+			Duration maxWait = DefaultHttpClient.this.config.effectiveRateLimitTimeout();
+			if (this.deadlineNanos != Long.MAX_VALUE) {
+				Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
+				maxWait = (remaining.compareTo(maxWait) < 0) ? remaining : maxWait;
+			}
+			return DefaultHttpClient.this.gate.acquire(maxWait)
+				.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited)
+				.then(Mono.defer(() -> attempt(this, number)));
 		}
-		RetryPolicy policy = RetryPolicy.builder()
+
+		private NetworkException rateLimited(RateGate.PermitUnavailableException ex) {
+			return NetworkException.of(NetworkException.Kind.RATE_LIMITED,
+					this.call.method() + " " + this.call.displayUrl() + " was not sent: " + ex.getMessage()
+							+ " (rate-limit-timeout or deadline)",
+					this.call.method().name(), this.call.displayUrl(), ex);
+		}
+
+		Mono<Long> onFailure(Retry.RetrySignal signal) {
+			Throwable failure = signal.failure();
+			if (failure instanceof ApprovedRetry approved) {
+				return Mono.delay(Duration.ofMillis(approved.delayMillis));
+			}
+			if (!(failure instanceof NetworkException network) || network.kind() == NetworkException.Kind.STATUS) {
+				// Status errors were decided while their response was handled.
+				return Mono.error(failure);
+			}
+			Decision decision = decide(network);
+			if (decision.retry()) {
+				return Mono.delay(Duration.ofMillis(decision.delayMillis()));
+			}
+			return Mono.error((decision.refusal() != null) ? network.withDetail(decision.refusal()) : network);
+		}
+
+		/**
+		 * Apply the retry policy to a failed attempt: method idempotency, replayable body, custom predicate,
+		 * retry count and backoff, Retry-After, deadline and retry budget, in that order.
+		 */
+		Decision decide(NetworkException failure) {
+			Call call = this.call;
+			HttpConfig config = DefaultHttpClient.this.config;
+			ClientMetrics metrics = DefaultHttpClient.this.metrics;
+			String method = call.method().name();
+			String reason;
+			boolean sent = true;
+			switch (failure.kind()) {
+				case CONNECT -> {
+					reason = "connect";
+					sent = false;
+				}
+				case STATUS -> reason = config.retryOnStatus().contains(failure.status()) ? "status" : null;
+				case TIMEOUT -> reason = "timeout";
+				case PROTOCOL, IO -> reason = "connection";
+				default -> reason = null;
+			}
+			String refusal = null;
+			String refusalTag = null;
+			if (reason != null && sent && !call.mayRetryAfterSending()) {
+				refusal = call.method() + " is not idempotent: retried only with retries(n) on the request, an "
+						+ "Idempotency-Key header or retry-non-idempotent";
+				refusalTag = "non_idempotent";
+			}
+			if (reason != null && sent && refusal == null && call.oneShotBody()) {
+				refusal = "the request body is a one-shot stream that cannot be sent again";
+				refusalTag = "body_not_replayable";
+			}
+			Duration retryAfter = retryAfter(failure);
+			if (retryAfter != null && failure.status() == 429 && retryAfter.compareTo(config.retryAfterMax()) <= 0) {
+				// The server told every caller of this client to wait.
+				DefaultHttpClient.this.gate.pause(retryAfter);
+			}
+			boolean retry = reason != null && refusal == null;
+			RetryPredicate predicate = config.retryPredicate();
+			if (predicate != null && !call.oneShotBody()) {
+				boolean custom = predicate.shouldRetry(call.method(), call.url(), failure, retry);
+				if (custom && !retry) {
+					reason = "predicate";
+					refusal = null;
+				}
+				retry = custom;
+				if (!custom) {
+					refusalTag = null;
+					refusal = null;
+				}
+			}
+			if (!retry) {
+				if (refusalTag != null && this.attempt <= call.retries()) {
+					metrics.retryRefused(method, refusalTag);
+					return new Decision(-1, refusal);
+				}
+				return Decision.NO;
+			}
+			if (this.attempt > call.retries()) {
+				return Decision.NO;
+			}
+			long delay = this.backOff.nextBackOff();
+			if (delay == BackOffExecution.STOP) {
+				return Decision.NO;
+			}
+			if (retryAfter != null) {
+				if (retryAfter.compareTo(config.retryAfterMax()) > 0) {
+					metrics.retryRefused(method, "retry_after_cap");
+					return new Decision(-1, "the server asked to retry after " + retryAfter.toSeconds()
+							+ " s (Retry-After), more than retry-after-max " + config.retryAfterMax().toSeconds()
+							+ " s");
+				}
+				delay = retryAfter.toMillis();
+			}
+			if (this.deadlineNanos != Long.MAX_VALUE
+					&& System.nanoTime() + delay * 1_000_000 >= this.deadlineNanos) {
+				metrics.retryRefused(method, "deadline");
+				return new Decision(-1, "the next attempt, in " + delay + " ms, would start after the deadline of "
+						+ call.deadline().toMillis() + " ms");
+			}
+			if (!DefaultHttpClient.this.budget.tryRetry()) {
+				metrics.retryRefused(method, "budget");
+				return new Decision(-1, "the client's retry budget (retry-budget-percent "
+						+ config.retryBudgetPercent() + " %) is spent: the server is failing too often to retry");
+			}
+			metrics.retry(method, reason);
+			if (DefaultHttpClient.this.logger.isDebugEnabled()) {
+				DefaultHttpClient.this.logger.debug("{} {} attempt {} failed ({}), retrying in {} ms", call.method(),
+						call.displayUrl(), this.attempt, failure.getMessage(), delay);
+			}
+			return new Decision(delay, null);
+		}
+
+		private @Nullable Duration retryAfter(NetworkException failure) {
+			if (failure.kind() != NetworkException.Kind.STATUS
+					|| (failure.status() != 429 && failure.status() != 503)) {
+				return null;
+			}
+			return RetryAfter.parse(failure.responseHeaders().getFirst(HttpHeaders.RETRY_AFTER),
+					DefaultHttpClient.this.wallClock);
+		}
+
+		NetworkException deadlineExceeded() {
+			return NetworkException.of(NetworkException.Kind.TIMEOUT,
+					this.call.method() + " " + this.call.displayUrl() + " did not complete within its deadline of "
+							+ this.call.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
+					this.call.method().name(), this.call.displayUrl(),
+					new java.util.concurrent.TimeoutException("deadline " + this.call.deadline()));
+		}
+
+		void recordCall(@Nullable Throwable error) {
+			String status = (this.lastStatus > 0) ? Integer.toString(this.lastStatus) : "CLIENT_ERROR";
+			String outcome;
+			String exception = "none";
+			if (error == null) {
+				outcome = outcome(this.lastStatus);
+			}
+			else if (error == CANCELLED) {
+				outcome = "UNKNOWN";
+				exception = "CancellationException";
+			}
+			else {
+				outcome = (error instanceof NetworkException network && network.kind() == NetworkException.Kind.STATUS)
+						? outcome(network.status()) : "UNKNOWN";
+				exception = (error instanceof NetworkException network) ? network.kind().name()
+						: error.getClass().getSimpleName();
+				if (!(error instanceof NetworkException network && network.status() > 0)) {
+					status = "CLIENT_ERROR";
+				}
+			}
+			DefaultHttpClient.this.metrics.call(this.call.method().name(), this.uriTag, status, outcome, exception,
+					System.nanoTime() - this.startNanos);
+		}
+
+	}
+
+	private static String outcome(int status) {
+		if (status >= 200 && status < 300) {
+			return "SUCCESS";
+		}
+		if (status >= 300 && status < 400) {
+			return "REDIRECTION";
+		}
+		if (status >= 400 && status < 500) {
+			return "CLIENT_ERROR";
+		}
+		if (status >= 500 && status < 600) {
+			return "SERVER_ERROR";
+		}
+		return (status >= 100 && status < 200) ? "INFORMATIONAL" : "UNKNOWN";
+	}
+
+	private RetryPolicy retryPolicy(Call call) {
+		return RetryPolicy.builder()
 			.maxRetries(call.retries())
 			.delay(call.retryDelay())
-			.predicate((ex) -> shouldRetry(call, ex))
+			.multiplier(this.config.retryBackoffMultiplier())
+			.maxDelay((this.config.retryMaxDelay().compareTo(call.retryDelay()) >= 0) ? this.config.retryMaxDelay()
+					: call.retryDelay())
+			.jitter(this.config.retryJitter())
 			.build();
-		return attempt.retryWhen(Retry.from((signals) -> Flux.defer(() -> {
-			BackOffExecution backOff = policy.getBackOff().start();
-			return signals.concatMap((signal) -> {
-				Throwable failure = signal.failure();
-				if (!policy.shouldRetry(failure)) {
-					return Mono.error(failure);
-				}
-				long delay = backOff.nextBackOff();
-				if (delay == BackOffExecution.STOP) {
-					return Mono.error(failure);
-				}
-				if (this.logger.isDebugEnabled()) {
-					this.logger.debug("{} {} attempt {} failed ({}), retrying in {} ms", call.method(),
-							call.displayUrl(), signal.totalRetries() + 1, failure.getMessage(), delay);
-				}
-				return Mono.delay(Duration.ofMillis(delay));
-			});
-		})));
 	}
 
-	private boolean shouldRetry(Call call, Throwable ex) {
-		if (!(ex instanceof NetworkException network)) {
-			return false;
-		}
-		return switch (network.kind()) {
-			case CONNECT -> true;
-			case STATUS -> RETRYABLE_STATUSES.contains(network.status()) && call.mayRetryAfterSending();
-			case TIMEOUT, PROTOCOL, IO -> call.mayRetryAfterSending();
-			default -> false;
-		};
-	}
-
-	private <R> Mono<R> attempt(Call call, int attempt, ResponseHandler<R> handler) {
+	private <R> Mono<R> attempt(Execution<R> execution, int attempt) {
+		Call call = execution.call;
 		long start = System.nanoTime();
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
 				copy(call.headers()), attempt);
-		Mono<Void> preRequest = Flux.fromIterable(this.interceptors)
-			.concatMap((interceptor) -> invoke(interceptor, "preRequest", call,
-					() -> interceptor.preRequest(request)))
+		Mono<Void> preRequest = this.interceptors.isEmpty() ? Mono.empty() : Flux.fromIterable(this.interceptors)
+			.concatMap((interceptor) -> invoke(interceptor, "preRequest", call, () -> interceptor.preRequest(request)))
 			.then();
 		return preRequest.then(Mono.defer(() -> {
 			HttpHeaders headers = request.headers();
-			String displayUrl = ErrorTranslator.displayUrl(request.url());
-			headers.forEach((name, values) -> values.forEach((value) -> {
-				try {
-					HeaderChecks.check(name, value, request.method() + " " + displayUrl);
-				}
-				catch (IllegalArgumentException ex) {
-					throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, ex.getMessage(),
-							request.method().name(), displayUrl, null);
-				}
-			}));
+			if (!this.interceptors.isEmpty()) {
+				String displayUrl = ErrorTranslator.displayUrl(request.url());
+				headers.forEach((name, values) -> values.forEach((value) -> {
+					try {
+						HeaderChecks.check(name, value, request.method() + " " + displayUrl);
+					}
+					catch (IllegalArgumentException ex) {
+						throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, ex.getMessage(),
+								request.method().name(), displayUrl, null);
+					}
+				}));
+			}
 			WebClient.RequestBodySpec spec = call.webClient()
 				.method(request.method())
 				.uri(request.url())
 				.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate())
 				.headers((target) -> target.putAll(headers));
 			WebClient.RequestHeadersSpec<?> ready = (call.body() != null) ? spec.body(call.body()) : spec;
-			return ready.exchangeToMono((response) -> handleResponse(call, request, response, attempt, start, handler));
+			return ready.exchangeToMono((response) -> handleResponse(execution, request, response, attempt, start));
 		}))
 			.timeout(call.timeout())
-			.onErrorMap((ex) -> !(ex instanceof NetworkException),
+			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
 					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
 			.doOnError((ex) -> {
+				if (!(ex instanceof ApprovedRetry) && ex instanceof NetworkException network
+						&& network.kind() != NetworkException.Kind.STATUS) {
+					this.metrics.attempt(call.method().name(), execution.uriTag, "CLIENT_ERROR", "UNKNOWN");
+				}
 				if (this.logger.isDebugEnabled()) {
 					this.logger.debug("{} {} attempt {} failed after {} ms: {}", call.method(), call.displayUrl(),
 							attempt, (System.nanoTime() - start) / 1_000_000, ex.getMessage());
@@ -556,51 +809,74 @@ final class DefaultHttpClient implements HttpClient {
 			});
 	}
 
-	private <R> Mono<R> handleResponse(Call call, InterceptedRequest request, ClientResponse response, int attempt,
-			long start, ResponseHandler<R> handler) {
+	private <R> Mono<R> handleResponse(Execution<R> execution, InterceptedRequest request, ClientResponse response,
+			int attempt, long start) {
+		Call call = execution.call;
 		HttpStatusCode status = response.statusCode();
+		execution.lastStatus = status.value();
+		this.metrics.attempt(call.method().name(), execution.uriTag, Integer.toString(status.value()),
+				outcome(status.value()));
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("{} {} -> {} in {} ms (attempt {})", request.method(), call.displayUrl(), status.value(),
 					(System.nanoTime() - start) / 1_000_000, attempt);
 		}
-		InterceptedResponse intercepted = new InterceptedResponse(request, status,
-				HttpHeaders.readOnlyHttpHeaders(response.headers().asHttpHeaders()));
-		Mono<Void> postResponse = Flux.fromIterable(this.reversedInterceptors)
-			.concatMap((interceptor) -> invoke(interceptor, "postResponse", call,
-					() -> interceptor.postResponse(intercepted)))
-			.then();
+		Mono<Void> postResponse = Mono.empty();
+		if (!this.reversedInterceptors.isEmpty()) {
+			InterceptedResponse intercepted = new InterceptedResponse(request, status,
+					HttpHeaders.readOnlyHttpHeaders(response.headers().asHttpHeaders()));
+			postResponse = Flux.fromIterable(this.reversedInterceptors)
+				.concatMap((interceptor) -> invoke(interceptor, "postResponse", call,
+						() -> interceptor.postResponse(intercepted)))
+				.then();
+		}
 		return postResponse.then(Mono.defer(() -> {
-			boolean retryableStatus = RETRYABLE_STATUSES.contains(status.value()) && attempt <= call.retries()
-					&& call.mayRetryAfterSending();
-			if (!status.is2xxSuccessful() && (call.raiseForStatus() || retryableStatus)) {
-				return statusError(call, response);
+			if (status.is2xxSuccessful()) {
+				return execution.handler.handle(call, response);
 			}
-			return handler.handle(call, response);
+			String refusal = null;
+			if (this.config.retryOnStatus().contains(status.value()) || this.config.retryPredicate() != null) {
+				NetworkException probe = NetworkException.status(call.method().name(), call.displayUrl(),
+						status.value(), reason(status), response.headers().asHttpHeaders(), null);
+				Decision decision = execution.decide(probe);
+				if (decision.retry()) {
+					return response.releaseBody().then(Mono.error(new ApprovedRetry(probe, decision.delayMillis())));
+				}
+				refusal = decision.refusal();
+			}
+			if (call.raiseForStatus()) {
+				return statusError(call, response, refusal);
+			}
+			return execution.handler.handle(call, response);
 		}));
 	}
 
-	private <R> Mono<R> statusError(Call call, ClientResponse response) {
-		HttpStatusCode status = response.statusCode();
+	private static String reason(HttpStatusCode status) {
 		HttpStatus known = HttpStatus.resolve(status.value());
-		String reason = (known != null) ? known.getReasonPhrase() : "Unknown Status";
+		return (known != null) ? known.getReasonPhrase() : "Unknown Status";
+	}
+
+	private <R> Mono<R> statusError(Call call, ClientResponse response, @Nullable String refusal) {
+		HttpStatusCode status = response.statusCode();
 		HttpHeaders headers = response.headers().asHttpHeaders();
 		Charset charset = charset(response);
-		return org.springframework.core.io.buffer.DataBufferUtils
-			.join(org.springframework.core.io.buffer.DataBufferUtils.takeUntilByteCount(
-					response.body(org.springframework.web.reactive.function.BodyExtractors.toDataBuffers()),
+		return DataBufferUtils
+			.join(DataBufferUtils.takeUntilByteCount(response.body(BodyExtractors.toDataBuffers()),
 					NetworkException.MAX_SNIPPET_LENGTH * 4L))
 			.map((buffer) -> {
 				try {
 					return buffer.toString(charset);
 				}
 				finally {
-					org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+					DataBufferUtils.release(buffer);
 				}
 			})
 			.onErrorResume((ex) -> Mono.empty())
 			.defaultIfEmpty("")
-			.flatMap((body) -> Mono.error(NetworkException.status(call.method().name(), call.displayUrl(),
-					status.value(), reason, headers, body)));
+			.flatMap((body) -> {
+				NetworkException error = NetworkException.status(call.method().name(), call.displayUrl(),
+						status.value(), reason(status), headers, body);
+				return Mono.error((refusal != null) ? error.withDetail(refusal) : error);
+			});
 	}
 
 	private Mono<Void> invoke(RequestInterceptor interceptor, String hook, Call call,
@@ -703,6 +979,8 @@ final class DefaultHttpClient implements HttpClient {
 
 		private final MultipartBodyBuilder builder;
 
+		private boolean oneShot;
+
 		DefaultMultipartSpec(MultipartBodyBuilder builder) {
 			this.builder = builder;
 		}
@@ -734,6 +1012,7 @@ final class DefaultHttpClient implements HttpClient {
 
 		@Override
 		public MultipartSpec file(String name, Resource resource) {
+			this.oneShot |= resource.isOpen();
 			this.builder.part(name, resource);
 			return this;
 		}

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -38,12 +37,6 @@ final class ErrorTranslator {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
 					request + " timed out: no complete response within " + format(timeout)
 							+ " (timeout, from connect to the last byte of the body)",
-					method, url, cause);
-		}
-		if (cause instanceof RequestNotPermitted) {
-			return NetworkException.of(NetworkException.Kind.RATE_LIMITED,
-					request + " was not sent: no rate-limit permit within rate-limit-timeout (" + cause.getMessage()
-							+ ")",
 					method, url, cause);
 		}
 		if (cause instanceof DataBufferLimitException) {

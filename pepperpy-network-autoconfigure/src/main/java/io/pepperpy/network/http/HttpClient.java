@@ -158,6 +158,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private @Nullable JsonMapper jsonMapper;
 
+		private io.micrometer.core.instrument.@Nullable MeterRegistry meterRegistry;
+
 		private Builder() {
 		}
 
@@ -193,13 +195,24 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set the registry the client's own {@code pepperpy.http.client.*} meters are recorded in.
+		 * @param meterRegistry the registry
+		 * @return this builder
+		 */
+		public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+			this.meterRegistry = meterRegistry;
+			return this;
+		}
+
+		/**
 		 * Build the client.
 		 * @return a new client
 		 */
 		public HttpClient build() {
 			return new DefaultHttpClient(this.config,
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
-					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper());
+					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
+					this.meterRegistry);
 		}
 
 	}
@@ -306,6 +319,13 @@ public interface HttpClient extends AutoCloseable {
 		RequestSpec timeout(Duration timeout);
 
 		/**
+		 * Bound the whole call, rate-limit waits, retries and backoff included.
+		 * @param deadline a positive duration
+		 * @return this spec
+		 */
+		RequestSpec deadline(Duration deadline);
+
+		/**
 		 * Send the request and decode the body with the response format: JSON as maps, lists and scalars, TEXT
 		 * as {@link String}, BYTES as {@code byte[]}. Completes empty when the response has no body.
 		 * @return the decoded body
@@ -378,7 +398,9 @@ public interface HttpClient extends AutoCloseable {
 		MultipartSpec file(String name, byte[] content, String filename, MediaType contentType);
 
 		/**
-		 * Add a file part from a resource; the file name is the resource's file name.
+		 * Add a file part from a resource; the file name is the resource's file name. A resource that can be read
+		 * only once ({@link Resource#isOpen()}, such as an {@code InputStreamResource}) makes the request
+		 * non-replayable: it is then retried only when it never reached the server.
 		 * @param name the part name
 		 * @param resource the resource
 		 * @return this spec

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -41,11 +42,30 @@ import org.springframework.util.StringUtils;
  * {@code null}
  * @param maxInMemorySize largest body, in bytes, that {@code retrieve()} and {@code exchange()} buffer
  * @param interceptors interceptors applied to every attempt, in order
+ * @param deadline longest time a whole call may take, rate-limit waits, retries and backoff included, or
+ * {@code null} for none
+ * @param retryOnStatus response statuses that are retried
+ * @param retryNonIdempotent whether POST and PATCH are retried like idempotent methods
+ * @param retryBackoffMultiplier factor applied to the delay after each retry ({@code 1} keeps it fixed)
+ * @param retryMaxDelay longest delay between attempts
+ * @param retryJitter largest random amount added to or subtracted from each delay
+ * @param retryAfterMax longest {@code Retry-After} the client waits; a longer one fails the call at once
+ * @param retryBudgetPercent retries may add at most this percentage on top of first attempts over 10 s
+ * @param retryBudgetMinPerSecond retries per second always allowed, whatever the budget
+ * @param retryPredicate custom retry rule consulted after the built-in ones, or {@code null}
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
 		boolean raiseForStatus, int maxRateLimit, @Nullable Duration rateLimitTimeout, @Nullable String proxy,
-		int maxInMemorySize, List<RequestInterceptor> interceptors) {
+		int maxInMemorySize, List<RequestInterceptor> interceptors, @Nullable Duration deadline,
+		Set<Integer> retryOnStatus, boolean retryNonIdempotent, double retryBackoffMultiplier, Duration retryMaxDelay,
+		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
+		@Nullable RetryPredicate retryPredicate) {
+
+	/**
+	 * Statuses retried by default: 408, 429, 500, 502, 503 and 504.
+	 */
+	public static final Set<Integer> DEFAULT_RETRY_ON_STATUS = Set.of(408, 429, 500, 502, 503, 504);
 
 	/**
 	 * Default client name.
@@ -85,14 +105,41 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			throw new IllegalArgumentException("max-in-memory-size must be 0 or more bytes but was " + maxInMemorySize);
 		}
 		interceptors = List.copyOf((interceptors != null) ? interceptors : List.of());
+		if (deadline != null) {
+			checkPositive("deadline", deadline);
+		}
+		retryOnStatus = Set.copyOf((retryOnStatus != null) ? retryOnStatus : DEFAULT_RETRY_ON_STATUS);
+		for (int status : retryOnStatus) {
+			if (status < 100 || status > 599) {
+				throw new IllegalArgumentException("retry-on-status must hold HTTP statuses (100-599) but has " + status);
+			}
+		}
+		if (!(retryBackoffMultiplier >= 1.0) || Double.isInfinite(retryBackoffMultiplier)) {
+			throw new IllegalArgumentException(
+					"retry-backoff-multiplier must be 1 or more but was " + retryBackoffMultiplier);
+		}
+		checkNotNegative("retry-max-delay", retryMaxDelay);
+		checkNotNegative("retry-jitter", retryJitter);
+		checkNotNegative("retry-after-max", retryAfterMax);
+		if (retryBudgetPercent < 0) {
+			throw new IllegalArgumentException("retry-budget-percent must be 0 or more but was " + retryBudgetPercent);
+		}
+		if (retryBudgetMinPerSecond < 0) {
+			throw new IllegalArgumentException(
+					"retry-budget-min-per-second must be 0 or more but was " + retryBudgetMinPerSecond);
+		}
 	}
 
 	/**
 	 * Return the time a request may wait for a rate-limit permit.
-	 * @return {@link #rateLimitTimeout()} if set, otherwise {@link #timeout()}
+	 * @return {@link #rateLimitTimeout()} if set, otherwise {@link #deadline()} if set, otherwise
+	 * {@link #timeout()}
 	 */
 	public Duration effectiveRateLimitTimeout() {
-		return (this.rateLimitTimeout != null) ? this.rateLimitTimeout : this.timeout;
+		if (this.rateLimitTimeout != null) {
+			return this.rateLimitTimeout;
+		}
+		return (this.deadline != null) ? this.deadline : this.timeout;
 	}
 
 	/**
@@ -154,7 +201,9 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 	/**
 	 * Builder of {@link HttpConfig}, starting from the brief's defaults: no base URL, no headers, 30 s timeout,
 	 * 10 s connect timeout, 3 retries 1 s apart, SSL verified, JSON, raise for status, no rate limit, no proxy,
-	 * 10 MB in memory.
+	 * 10 MB in memory, no deadline, retry on 408/429/500/502/503/504, POST and PATCH not retried, fixed delay (at
+	 * most 30 s), no jitter, Retry-After up to 60 s, a retry budget of 20 % with 10 retries per second always
+	 * allowed.
 	 */
 	public static final class Builder {
 
@@ -188,6 +237,26 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private final List<RequestInterceptor> interceptors = new ArrayList<>();
 
+		private @Nullable Duration deadline;
+
+		private Set<Integer> retryOnStatus = DEFAULT_RETRY_ON_STATUS;
+
+		private boolean retryNonIdempotent;
+
+		private double retryBackoffMultiplier = 1.0;
+
+		private Duration retryMaxDelay = Duration.ofSeconds(30);
+
+		private Duration retryJitter = Duration.ZERO;
+
+		private Duration retryAfterMax = Duration.ofSeconds(60);
+
+		private int retryBudgetPercent = 20;
+
+		private int retryBudgetMinPerSecond = 10;
+
+		private @Nullable RetryPredicate retryPredicate;
+
 		private Builder() {
 		}
 
@@ -207,6 +276,16 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.proxy = config.proxy;
 			this.maxInMemorySize = config.maxInMemorySize;
 			this.interceptors.addAll(config.interceptors);
+			this.deadline = config.deadline;
+			this.retryOnStatus = config.retryOnStatus;
+			this.retryNonIdempotent = config.retryNonIdempotent;
+			this.retryBackoffMultiplier = config.retryBackoffMultiplier;
+			this.retryMaxDelay = config.retryMaxDelay;
+			this.retryJitter = config.retryJitter;
+			this.retryAfterMax = config.retryAfterMax;
+			this.retryBudgetPercent = config.retryBudgetPercent;
+			this.retryBudgetMinPerSecond = config.retryBudgetMinPerSecond;
+			this.retryPredicate = config.retryPredicate;
 		}
 
 		/**
@@ -382,6 +461,106 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set the longest time a whole call may take, rate-limit waits, retries and backoff included.
+		 * @param deadline a positive duration, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder deadline(@Nullable Duration deadline) {
+			this.deadline = deadline;
+			return this;
+		}
+
+		/**
+		 * Set the response statuses that are retried.
+		 * @param retryOnStatus the statuses
+		 * @return this builder
+		 */
+		public Builder retryOnStatus(Set<Integer> retryOnStatus) {
+			this.retryOnStatus = retryOnStatus;
+			return this;
+		}
+
+		/**
+		 * Set whether POST and PATCH are retried like idempotent methods.
+		 * @param retryNonIdempotent whether to retry them
+		 * @return this builder
+		 */
+		public Builder retryNonIdempotent(boolean retryNonIdempotent) {
+			this.retryNonIdempotent = retryNonIdempotent;
+			return this;
+		}
+
+		/**
+		 * Set the factor applied to the delay after each retry.
+		 * @param retryBackoffMultiplier 1 (fixed delay) or more
+		 * @return this builder
+		 */
+		public Builder retryBackoffMultiplier(double retryBackoffMultiplier) {
+			this.retryBackoffMultiplier = retryBackoffMultiplier;
+			return this;
+		}
+
+		/**
+		 * Set the longest delay between attempts.
+		 * @param retryMaxDelay the delay
+		 * @return this builder
+		 */
+		public Builder retryMaxDelay(Duration retryMaxDelay) {
+			this.retryMaxDelay = retryMaxDelay;
+			return this;
+		}
+
+		/**
+		 * Set the largest random amount added to or subtracted from each delay.
+		 * @param retryJitter the jitter
+		 * @return this builder
+		 */
+		public Builder retryJitter(Duration retryJitter) {
+			this.retryJitter = retryJitter;
+			return this;
+		}
+
+		/**
+		 * Set the longest {@code Retry-After} the client is willing to wait.
+		 * @param retryAfterMax the cap
+		 * @return this builder
+		 */
+		public Builder retryAfterMax(Duration retryAfterMax) {
+			this.retryAfterMax = retryAfterMax;
+			return this;
+		}
+
+		/**
+		 * Set how many retries, as a percentage of first attempts over 10 s, the client may add.
+		 * @param retryBudgetPercent the percentage
+		 * @return this builder
+		 */
+		public Builder retryBudgetPercent(int retryBudgetPercent) {
+			this.retryBudgetPercent = retryBudgetPercent;
+			return this;
+		}
+
+		/**
+		 * Set the retries per second always allowed, whatever the budget.
+		 * @param retryBudgetMinPerSecond retries per second
+		 * @return this builder
+		 */
+		public Builder retryBudgetMinPerSecond(int retryBudgetMinPerSecond) {
+			this.retryBudgetMinPerSecond = retryBudgetMinPerSecond;
+			return this;
+		}
+
+		/**
+		 * Set a custom retry rule.
+		 * @param retryPredicate the rule, or {@code null}
+		 * @return this builder
+		 */
+		public Builder retryPredicate(@Nullable RetryPredicate retryPredicate) {
+			this.retryPredicate = retryPredicate;
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -389,7 +568,10 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		public HttpConfig build() {
 			return new HttpConfig(this.name, this.baseUrl, this.headers, this.timeout, this.connectTimeout,
 					this.retries, this.retryDelay, this.verifySsl, this.responseFormat, this.raiseForStatus,
-					this.maxRateLimit, this.rateLimitTimeout, this.proxy, this.maxInMemorySize, this.interceptors);
+					this.maxRateLimit, this.rateLimitTimeout, this.proxy, this.maxInMemorySize, this.interceptors,
+					this.deadline, this.retryOnStatus, this.retryNonIdempotent, this.retryBackoffMultiplier,
+					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
+					this.retryBudgetMinPerSecond, this.retryPredicate);
 		}
 
 	}

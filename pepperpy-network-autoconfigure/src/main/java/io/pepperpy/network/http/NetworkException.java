@@ -150,6 +150,18 @@ public class NetworkException extends RuntimeException {
 	}
 
 	/**
+	 * Return a copy of this exception whose message ends with a detail, such as why it was not retried.
+	 * @param detail the detail
+	 * @return the copy
+	 */
+	NetworkException withDetail(String detail) {
+		NetworkException copy = new NetworkException(getMessage() + " (not retried: " + detail + ")", getCause(),
+				this.kind, this.method, this.url, this.status, this.reason, this.responseHeaders, this.bodySnippet);
+		copy.setStackTrace(getStackTrace());
+		return copy;
+	}
+
+	/**
 	 * Return what kind of failure this is.
 	 * @return the kind
 	 */

@@ -2,7 +2,9 @@ package io.pepperpy.network.http.autoconfigure;
 
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.http.RequestInterceptor;
+import io.pepperpy.network.http.RetryPredicate;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,25 +22,30 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
-		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @EnableConfigurationProperties(PepperpyHttpProperties.class)
 public final class PepperpyHttpClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpConfig pepperpyHttpConfig(PepperpyHttpProperties properties,
-			ObjectProvider<RequestInterceptor> interceptors) {
-		return properties.toConfig(HttpConfig.DEFAULT_NAME).interceptors(interceptors.orderedStream().toList()).build();
+	HttpConfig pepperpyHttpConfig(PepperpyHttpProperties properties, ObjectProvider<RequestInterceptor> interceptors,
+			ObjectProvider<RetryPredicate> retryPredicate) {
+		return properties.toConfig(HttpConfig.DEFAULT_NAME)
+			.interceptors(interceptors.orderedStream().toList())
+			.retryPredicate(retryPredicate.getIfUnique())
+			.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(HttpClient.class)
 	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<MeterRegistry> meterRegistry) {
 		HttpClient.Builder builder = HttpClient.builder().config(pepperpyHttpConfig);
 		webClientBuilder.ifAvailable(builder::webClientBuilder);
 		jsonMapper.ifAvailable(builder::jsonMapper);
+		meterRegistry.ifUnique(builder::meterRegistry);
 		return builder.build();
 	}
 

@@ -3,7 +3,10 @@ package io.pepperpy.network.http.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.ResponseFormat;
@@ -82,7 +85,7 @@ public class PepperpyHttpProperties implements Validator {
 	private int maxRateLimit;
 
 	/**
-	 * Longest time a request waits for a rate-limit permit; defaults to the timeout.
+	 * Longest time a request waits for a rate-limit permit; defaults to the deadline, or the timeout when no deadline is set.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private @Nullable Duration rateLimitTimeout;
@@ -97,6 +100,55 @@ public class PepperpyHttpProperties implements Validator {
 	 */
 	@DataSizeUnit(DataUnit.BYTES)
 	private DataSize maxInMemorySize = DataSize.ofMegabytes(10);
+
+	/**
+	 * Longest time a whole call may take, rate-limit waits, retries and backoff included; none by default.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private @Nullable Duration deadline;
+
+	/**
+	 * Response statuses that are retried.
+	 */
+	private Set<Integer> retryOnStatus = new LinkedHashSet<>(List.of(408, 429, 500, 502, 503, 504));
+
+	/**
+	 * Whether POST and PATCH are retried like idempotent methods (risks duplicated side effects).
+	 */
+	private boolean retryNonIdempotent;
+
+	/**
+	 * Factor applied to the delay after each retry; 1 keeps the delay fixed.
+	 */
+	private double retryBackoffMultiplier = 1.0;
+
+	/**
+	 * Longest delay between attempts.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration retryMaxDelay = Duration.ofSeconds(30);
+
+	/**
+	 * Largest random amount added to or subtracted from each delay.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration retryJitter = Duration.ZERO;
+
+	/**
+	 * Longest Retry-After the client waits; a longer one fails the call at once.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration retryAfterMax = Duration.ofSeconds(60);
+
+	/**
+	 * Retries may add at most this percentage on top of the calls made over 10 seconds.
+	 */
+	private int retryBudgetPercent = 20;
+
+	/**
+	 * Retries per second always allowed, whatever the budget.
+	 */
+	private int retryBudgetMinPerSecond = 10;
 
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
@@ -202,6 +254,78 @@ public class PepperpyHttpProperties implements Validator {
 		this.maxInMemorySize = maxInMemorySize;
 	}
 
+	public @Nullable Duration getDeadline() {
+		return this.deadline;
+	}
+
+	public void setDeadline(@Nullable Duration deadline) {
+		this.deadline = deadline;
+	}
+
+	public Set<Integer> getRetryOnStatus() {
+		return this.retryOnStatus;
+	}
+
+	public void setRetryOnStatus(Set<Integer> retryOnStatus) {
+		this.retryOnStatus = retryOnStatus;
+	}
+
+	public boolean isRetryNonIdempotent() {
+		return this.retryNonIdempotent;
+	}
+
+	public void setRetryNonIdempotent(boolean retryNonIdempotent) {
+		this.retryNonIdempotent = retryNonIdempotent;
+	}
+
+	public double getRetryBackoffMultiplier() {
+		return this.retryBackoffMultiplier;
+	}
+
+	public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
+		this.retryBackoffMultiplier = retryBackoffMultiplier;
+	}
+
+	public Duration getRetryMaxDelay() {
+		return this.retryMaxDelay;
+	}
+
+	public void setRetryMaxDelay(Duration retryMaxDelay) {
+		this.retryMaxDelay = retryMaxDelay;
+	}
+
+	public Duration getRetryJitter() {
+		return this.retryJitter;
+	}
+
+	public void setRetryJitter(Duration retryJitter) {
+		this.retryJitter = retryJitter;
+	}
+
+	public Duration getRetryAfterMax() {
+		return this.retryAfterMax;
+	}
+
+	public void setRetryAfterMax(Duration retryAfterMax) {
+		this.retryAfterMax = retryAfterMax;
+	}
+
+	public int getRetryBudgetPercent() {
+		return this.retryBudgetPercent;
+	}
+
+	public void setRetryBudgetPercent(int retryBudgetPercent) {
+		this.retryBudgetPercent = retryBudgetPercent;
+	}
+
+	public int getRetryBudgetMinPerSecond() {
+		return this.retryBudgetMinPerSecond;
+	}
+
+	public void setRetryBudgetMinPerSecond(int retryBudgetMinPerSecond) {
+		this.retryBudgetMinPerSecond = retryBudgetMinPerSecond;
+	}
+
 	/**
 	 * Map these properties to the client configuration.
 	 * @param name the client's name
@@ -222,7 +346,16 @@ public class PepperpyHttpProperties implements Validator {
 			.maxRateLimit(this.maxRateLimit)
 			.rateLimitTimeout(this.rateLimitTimeout)
 			.proxy(this.proxy)
-			.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, this.maxInMemorySize.toBytes()));
+			.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, this.maxInMemorySize.toBytes()))
+			.deadline(this.deadline)
+			.retryOnStatus(this.retryOnStatus)
+			.retryNonIdempotent(this.retryNonIdempotent)
+			.retryBackoffMultiplier(this.retryBackoffMultiplier)
+			.retryMaxDelay(this.retryMaxDelay)
+			.retryJitter(this.retryJitter)
+			.retryAfterMax(this.retryAfterMax)
+			.retryBudgetPercent(this.retryBudgetPercent)
+			.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond);
 	}
 
 	@Override
@@ -249,6 +382,21 @@ public class PepperpyHttpProperties implements Validator {
 		check(errors, "rateLimitTimeout", properties.rateLimitTimeout,
 				() -> HttpConfig.builder().rateLimitTimeout(properties.rateLimitTimeout));
 		check(errors, "proxy", "(not shown)", () -> HttpConfig.builder().proxy(properties.proxy));
+		check(errors, "deadline", properties.deadline, () -> HttpConfig.builder().deadline(properties.deadline));
+		check(errors, "retryOnStatus", properties.retryOnStatus,
+				() -> HttpConfig.builder().retryOnStatus(properties.retryOnStatus));
+		check(errors, "retryBackoffMultiplier", properties.retryBackoffMultiplier,
+				() -> HttpConfig.builder().retryBackoffMultiplier(properties.retryBackoffMultiplier));
+		check(errors, "retryMaxDelay", properties.retryMaxDelay,
+				() -> HttpConfig.builder().retryMaxDelay(properties.retryMaxDelay));
+		check(errors, "retryJitter", properties.retryJitter,
+				() -> HttpConfig.builder().retryJitter(properties.retryJitter));
+		check(errors, "retryAfterMax", properties.retryAfterMax,
+				() -> HttpConfig.builder().retryAfterMax(properties.retryAfterMax));
+		check(errors, "retryBudgetPercent", properties.retryBudgetPercent,
+				() -> HttpConfig.builder().retryBudgetPercent(properties.retryBudgetPercent));
+		check(errors, "retryBudgetMinPerSecond", properties.retryBudgetMinPerSecond,
+				() -> HttpConfig.builder().retryBudgetMinPerSecond(properties.retryBudgetMinPerSecond));
 		if (properties.maxInMemorySize == null || properties.maxInMemorySize.isNegative()
 				|| properties.maxInMemorySize.toBytes() > Integer.MAX_VALUE) {
 			errors.rejectValue("maxInMemorySize", "invalid", "max-in-memory-size must be between 0 and 2GB");

@@ -10,6 +10,8 @@ import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.InterceptedRequest;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.http.ResponseFormat;
+import io.pepperpy.network.http.RetryPredicate;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,46 @@ class PepperpyHttpClientAutoConfigurationTests {
 	}
 
 	@Test
+	void resiliencePropertiesBind() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.deadline=20", "pepperpy.network.http.retry-on-status=500,503",
+					"pepperpy.network.http.retry-non-idempotent=true",
+					"pepperpy.network.http.retry-backoff-multiplier=2.5", "pepperpy.network.http.retry-max-delay=10",
+					"pepperpy.network.http.retry-jitter=100ms", "pepperpy.network.http.retry-after-max=30",
+					"pepperpy.network.http.retry-budget-percent=50",
+					"pepperpy.network.http.retry-budget-min-per-second=3")
+			.withBean(RetryPredicate.class, () -> (method, url, failure, byDefault) -> byDefault)
+			.run((context) -> {
+				HttpConfig config = context.getBean(HttpConfig.class);
+				assertThat(config.deadline()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(config.retryOnStatus()).containsExactlyInAnyOrder(500, 503);
+				assertThat(config.retryNonIdempotent()).isTrue();
+				assertThat(config.retryBackoffMultiplier()).isEqualTo(2.5);
+				assertThat(config.retryMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(config.retryJitter()).isEqualTo(Duration.ofMillis(100));
+				assertThat(config.retryAfterMax()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(config.retryBudgetPercent()).isEqualTo(50);
+				assertThat(config.retryBudgetMinPerSecond()).isEqualTo(3);
+				assertThat(config.retryPredicate()).isSameAs(context.getBean(RetryPredicate.class));
+			});
+	}
+
+	@Test
+	void clientMetersGoToTheMeterRegistryBean() {
+		server.stubFor(get("/m").willReturn(okJson("{}")));
+		this.contextRunner.withBean(SimpleMeterRegistry.class)
+			.withPropertyValues("pepperpy.network.http.base-url=" + baseUrl())
+			.run((context) -> {
+				context.getBean(HttpClient.class).get("/m").retrieve().block(Duration.ofSeconds(10));
+				assertThat(context.getBean(SimpleMeterRegistry.class)
+					.get("pepperpy.http.client.attempts")
+					.tags("client", "default", "uri", "/m", "status", "200")
+					.counter()
+					.count()).isEqualTo(1);
+			});
+	}
+
+	@Test
 	void backsOffWhenTheUserDefinesTheClient() {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(HttpClient.class).doesNotHaveBean("pepperpyHttpClient");
@@ -163,7 +205,9 @@ class PepperpyHttpClientAutoConfigurationTests {
 				"pepperpy.network.http.base-url=api.example.com", "base-url",
 				"pepperpy.network.http.response-format=xml", "response-format",
 				"pepperpy.network.http.timeout=-5", "timeout", "pepperpy.network.http.retry-delay=soon",
-				"retry-delay");
+				"retry-delay", "pepperpy.network.http.retry-backoff-multiplier=0.5", "retry-backoff-multiplier",
+				"pepperpy.network.http.retry-on-status=700", "retry-on-status",
+				"pepperpy.network.http.deadline=0", "deadline");
 		cases.forEach((property, name) -> this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
 			String value = property.substring(property.indexOf('=') + 1);

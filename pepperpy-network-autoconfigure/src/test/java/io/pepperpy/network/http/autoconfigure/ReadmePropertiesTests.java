@@ -35,7 +35,15 @@ class ReadmePropertiesTests {
 		rows.add("| --- | --- | --- |");
 		for (JsonNode property : metadata.get("properties")) {
 			JsonNode defaultValue = property.get("defaultValue");
-			String shown = (defaultValue == null || defaultValue.isNull()) ? "—" : "`" + defaultValue.asString() + "`";
+			String shown = "—";
+			if (defaultValue != null && defaultValue.isArray()) {
+				List<String> values = new ArrayList<>();
+				defaultValue.forEach((value) -> values.add(value.asString()));
+				shown = "`" + String.join(", ", values) + "`";
+			}
+			else if (defaultValue != null && !defaultValue.isNull()) {
+				shown = "`" + defaultValue.asString() + "`";
+			}
 			rows.add("| `" + property.get("name").asString() + "` | " + shown + " | "
 					+ property.get("description").asString() + " |");
 		}

@@ -1,0 +1,124 @@
+package io.pepperpy.network.http;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's own meters, prefixed {@code pepperpy.http.client.}. Tags are bounded: {@code uri} is the URI
+ * template without scheme, host or query, and after {@link #MAX_URIS} distinct templates further ones are tagged
+ * {@code OTHER}.
+ */
+final class ClientMetrics {
+
+	static final int MAX_URIS = 200;
+
+	static final String PREFIX = "pepperpy.http.client.";
+
+	private final @Nullable MeterRegistry registry;
+
+	private final String client;
+
+	private final Set<String> uris = ConcurrentHashMap.newKeySet();
+
+	ClientMetrics(@Nullable MeterRegistry registry, String client) {
+		this.registry = registry;
+		this.client = client;
+	}
+
+	boolean enabled() {
+		return this.registry != null;
+	}
+
+	String uriTag(String template) {
+		String uri = template;
+		int query = uri.indexOf('?');
+		if (query >= 0) {
+			uri = uri.substring(0, query);
+		}
+		if (uri.startsWith("http://") || uri.startsWith("https://") || uri.startsWith("//")) {
+			try {
+				String path = URI.create(uri.replace("{", "%7B").replace("}", "%7D")).getRawPath();
+				uri = (path == null || path.isEmpty()) ? "/" : path.replace("%7B", "{").replace("%7D", "}");
+			}
+			catch (IllegalArgumentException ex) {
+				uri = "UNKNOWN";
+			}
+		}
+		if (uri.isEmpty()) {
+			uri = "/";
+		}
+		if (this.uris.contains(uri)) {
+			return uri;
+		}
+		if (this.uris.size() >= MAX_URIS) {
+			return "OTHER";
+		}
+		this.uris.add(uri);
+		return uri;
+	}
+
+	void call(String method, String uri, String status, String outcome, String exception, long nanos) {
+		if (this.registry == null) {
+			return;
+		}
+		Timer.builder(PREFIX + "calls")
+			.description("Logical calls, retries, backoff and rate-limit waits included")
+			.tags(Tags.of("client", this.client, "method", method, "uri", uri, "status", status, "outcome", outcome,
+					"exception", exception))
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	void attempt(String method, String uri, String status, String outcome) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "attempts")
+			.description("Attempts sent, first attempts and retries")
+			.tags(Tags.of("client", this.client, "method", method, "uri", uri, "status", status, "outcome", outcome))
+			.register(this.registry)
+			.increment();
+	}
+
+	void retry(String method, String reason) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "retries")
+			.description("Retries scheduled, by reason")
+			.tags(Tags.of("client", this.client, "method", method, "reason", reason))
+			.register(this.registry)
+			.increment();
+	}
+
+	void retryRefused(String method, String reason) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "retries.refused")
+			.description("Retryable failures that were not retried, by reason")
+			.tags(Tags.of("client", this.client, "method", method, "reason", reason))
+			.register(this.registry)
+			.increment();
+	}
+
+	void rateLimitWait(long nanos) {
+		if (this.registry == null) {
+			return;
+		}
+		Timer.builder(PREFIX + "rate.limit.wait")
+			.description("Time calls waited for a rate-limit permit")
+			.tags(Tags.of("client", this.client))
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+}

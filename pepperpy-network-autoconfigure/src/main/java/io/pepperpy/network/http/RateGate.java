@@ -1,0 +1,200 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The client's rate limiter: hands out one permit per {@code 1/R} second slot, so no window carries more than
+ * its share plus one, and never blocks a thread (a caller whose slot is in the future waits on a Reactor timer).
+ * <p>
+ * Three things resilience4j's {@code AtomicRateLimiter} cannot do are the reason this class exists: a caller
+ * that cancels while waiting gives its slot back (the next caller takes it, so no permit is wasted); each call
+ * has its own longest wait (its deadline), decided before a slot is reserved; and a server's {@code Retry-After}
+ * on a 429 pauses every caller of the client, including those already waiting.
+ */
+final class RateGate {
+
+	/**
+	 * Thrown when the wait for a permit would be longer than the caller accepts.
+	 */
+	static final class PermitUnavailableException extends RuntimeException {
+
+		private final Duration wait;
+
+		private final Duration maxWait;
+
+		PermitUnavailableException(Duration wait, Duration maxWait) {
+			super("a permit would take " + wait.toMillis() + " ms, longer than the " + maxWait.toMillis()
+					+ " ms the call may wait", null, false, false);
+			this.wait = wait;
+			this.maxWait = maxWait;
+		}
+
+		Duration waitTime() {
+			return this.wait;
+		}
+
+		Duration maxWait() {
+			return this.maxWait;
+		}
+
+	}
+
+	interface WaitListener {
+
+		void waited(long nanos);
+
+	}
+
+	private static final Mono<Void> NOW = Mono.empty();
+
+	private final long intervalNanos;
+
+	private final LongSupplier clock;
+
+	private final WaitListener listener;
+
+	private final Object lock = new Object();
+
+	/**
+	 * Earliest time the next fresh slot may be handed out.
+	 */
+	private long frontier;
+
+	/**
+	 * Future slots given back by callers that cancelled.
+	 */
+	private final TreeSet<Long> returned = new TreeSet<>();
+
+	private volatile long pausedUntil;
+
+	private volatile boolean paused;
+
+	RateGate(int permitsPerSecond, LongSupplier clock, WaitListener listener) {
+		this.intervalNanos = (permitsPerSecond > 0) ? Math.max(1, 1_000_000_000L / permitsPerSecond) : 0;
+		this.clock = clock;
+		this.listener = listener;
+		this.frontier = clock.getAsLong() - this.intervalNanos;
+	}
+
+	/**
+	 * Wait for a permit.
+	 * @param maxWait the longest the caller accepts to wait
+	 * @return a {@code Mono} that completes when the caller may send
+	 */
+	Mono<Void> acquire(Duration maxWait) {
+		if (this.intervalNanos == 0 && !this.paused) {
+			return NOW;
+		}
+		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong()));
+	}
+
+	private Mono<Void> acquire(long maxWaitNanos, long start) {
+		long now = this.clock.getAsLong();
+		long slot;
+		synchronized (this.lock) {
+			long pause = this.pausedUntil;
+			if (pause <= now && this.paused) {
+				this.paused = false;
+			}
+			if (this.intervalNanos == 0) {
+				slot = Math.max(now, pause);
+				if (slot - now > maxWaitNanos) {
+					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
+							Duration.ofNanos(maxWaitNanos)));
+				}
+			}
+			else {
+				Long reused = this.returned.ceiling(Math.max(now, pause));
+				this.returned.headSet(Math.max(now, pause)).clear();
+				if (reused != null) {
+					this.returned.remove(reused);
+					slot = reused;
+				}
+				else {
+					slot = Math.max(Math.max(this.frontier, now), pause);
+				}
+				if (slot - now > maxWaitNanos) {
+					if (reused != null) {
+						this.returned.add(reused);
+					}
+					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
+							Duration.ofNanos(maxWaitNanos)));
+				}
+				if (reused == null) {
+					this.frontier = slot + this.intervalNanos;
+				}
+			}
+		}
+		if (slot <= now) {
+			this.listener.waited(now - start);
+			return NOW;
+		}
+		long reserved = slot;
+		return Mono.delay(Duration.ofNanos(slot - now))
+			.doOnCancel(() -> giveBack(reserved))
+			.then(Mono.defer(() -> {
+				long after = this.clock.getAsLong();
+				if (this.paused && this.pausedUntil > after) {
+					// A 429 paused the client while this caller waited: queue again behind the pause.
+					return acquire(maxWaitNanos - (after - start), start);
+				}
+				this.listener.waited(after - start);
+				return NOW;
+			}));
+	}
+
+	private void giveBack(long slot) {
+		if (this.intervalNanos == 0) {
+			return;
+		}
+		synchronized (this.lock) {
+			if (slot > this.clock.getAsLong()) {
+				if (slot + this.intervalNanos == this.frontier) {
+					this.frontier = slot;
+				}
+				else {
+					this.returned.add(slot);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Stop handing out permits until the given time, because a server said so.
+	 * @param wait how long to pause from now
+	 */
+	void pause(Duration wait) {
+		long until = this.clock.getAsLong() + wait.toNanos();
+		synchronized (this.lock) {
+			if (until > this.pausedUntil) {
+				this.pausedUntil = until;
+				this.paused = true;
+				if (this.intervalNanos > 0 && this.frontier < until) {
+					this.frontier = until;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Return how long from now the client is paused, zero when it is not.
+	 * @return the remaining pause
+	 */
+	Duration pausedFor() {
+		long remaining = this.pausedUntil - this.clock.getAsLong();
+		return (this.paused && remaining > 0) ? Duration.ofNanos(remaining) : Duration.ZERO;
+	}
+
+	/**
+	 * Return the configured interval between permits, zero when there is no limit.
+	 * @return the interval
+	 */
+	Duration interval() {
+		return Duration.ofNanos(this.intervalNanos);
+	}
+
+}
