@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.NetworkException;
 import io.pepperpy.network.http.ResponseFormat;
@@ -30,10 +31,13 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private final HttpClient client;
 
+	private final MeterRegistry meters;
+
 	private int failures;
 
-	Scenarios(HttpClient client) {
+	Scenarios(HttpClient client, MeterRegistry meters) {
 		this.client = client;
+		this.meters = meters;
 	}
 
 	@Override
@@ -71,6 +75,7 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 				.field("description", "Profile picture"))
 			.retrieve()
 			.block(WAIT));
+		printMetrics();
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
 	}
 
@@ -82,6 +87,21 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 			this.failures++;
 			logger.error("- {} FAILED: {}", title, ex.getMessage(), ex);
 		}
+	}
+
+	private void printMetrics() {
+		print("Metrics recorded by the client:");
+		this.meters.find("pepperpy.http.client.calls").timers().stream()
+			.sorted(java.util.Comparator.comparing((timer) -> timer.getId().getTag("uri") + timer.getId().getTag("status")))
+			.forEach((timer) -> print(String.format("  pepperpy.http.client.calls %s %s status=%s: %d call(s), mean %.1f ms",
+					timer.getId().getTag("method"), timer.getId().getTag("uri"), timer.getId().getTag("status"),
+					timer.count(), timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS))));
+		this.meters.find("pepperpy.http.client.retries").counters()
+			.forEach((counter) -> print(String.format("  pepperpy.http.client.retries reason=%s: %.0f",
+					counter.getId().getTag("reason"), counter.count())));
+		this.meters.find("pepperpy.http.client.rate.limit.wait").timers()
+			.forEach((timer) -> print(String.format("  pepperpy.http.client.rate.limit.wait: %d permits, max %.0f ms",
+					timer.count(), timer.max(java.util.concurrent.TimeUnit.MILLISECONDS))));
 	}
 
 	private static void print(String line) {

@@ -35,6 +35,8 @@ class SampleApplicationTests {
 			.contains("10 calls in")
 			.contains("Request failed with status 404: Not Found")
 			.contains("image.jpg (2048 bytes)")
+			.contains("pepperpy.http.client.calls GET /users/{id} status=200: 1 call(s)")
+			.contains("pepperpy.http.client.retries reason=status: 2")
 			.contains("All scenarios completed.");
 	}
 

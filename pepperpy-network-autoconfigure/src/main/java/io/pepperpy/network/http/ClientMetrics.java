@@ -28,9 +28,12 @@ final class ClientMetrics {
 
 	private final Set<String> uris = ConcurrentHashMap.newKeySet();
 
-	ClientMetrics(@Nullable MeterRegistry registry, String client) {
+	private final boolean perAttempt;
+
+	ClientMetrics(@Nullable MeterRegistry registry, String client, boolean perAttempt) {
 		this.registry = registry;
 		this.client = client;
+		this.perAttempt = perAttempt;
 	}
 
 	boolean enabled() {
@@ -78,7 +81,7 @@ final class ClientMetrics {
 	}
 
 	void attempt(String method, String uri, String status, String outcome) {
-		if (this.registry == null) {
+		if (this.registry == null || !this.perAttempt) {
 			return;
 		}
 		Counter.builder(PREFIX + "attempts")

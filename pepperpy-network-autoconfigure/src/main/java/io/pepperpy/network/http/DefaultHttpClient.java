@@ -22,6 +22,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +104,10 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final java.time.Clock wallClock = java.time.Clock.systemUTC();
 
+	private final Redactor redactor;
+
+	private final ObservationRegistry observationRegistry;
+
 	private final JsonMapper jsonMapper;
 
 	private final List<RequestInterceptor> interceptors;
@@ -108,9 +115,13 @@ final class DefaultHttpClient implements HttpClient {
 	private final List<RequestInterceptor> reversedInterceptors;
 
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
-			@Nullable MeterRegistry meterRegistry) {
+			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
+			List<HttpClientCustomizer> customizers) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
+		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
+		this.metrics = new ClientMetrics(config.metricsEnabled() ? meterRegistry : null, config.name(),
+				config.metricsPerAttempt());
 		this.jsonMapper = jsonMapper;
 		this.interceptors = config.interceptors();
 		List<RequestInterceptor> reversed = new ArrayList<>(config.interceptors());
@@ -123,13 +134,29 @@ final class DefaultHttpClient implements HttpClient {
 			.maxIdleTime(Duration.ofSeconds(20))
 			.evictInBackground(Duration.ofSeconds(30))
 			.build();
-		this.connector = createConnector(config, this.connectionProvider, this.logger);
+		reactor.netty.http.client.HttpClient connector = createConnector(config, this.connectionProvider,
+				this.logger);
+		for (HttpClientCustomizer customizer : customizers) {
+			connector = customizer.customizeConnector(config.name(), connector);
+		}
+		this.connector = connector;
 		reactor.netty.http.client.HttpClient configured = (config.proxy() != null)
 				? withProxy(this.connector, ProxySettings.parse(config.proxy())) : this.connector;
-		this.webClient = webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()))
-			.build();
-		this.metrics = new ClientMetrics(meterRegistry, config.name());
+		webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()));
+		if (config.observationEnabled()) {
+			webClientBuilder.observationConvention(
+					new ClientObservationConvention(config.name(), this.redactor, this.metrics::uriTag));
+			this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+		}
+		else {
+			webClientBuilder.observationRegistry(ObservationRegistry.NOOP);
+			this.observationRegistry = ObservationRegistry.NOOP;
+		}
+		for (HttpClientCustomizer customizer : customizers) {
+			customizer.customize(config.name(), webClientBuilder);
+		}
+		this.webClient = webClientBuilder.build();
 		this.gate = new RateGate(config.maxRateLimit(), System::nanoTime, this.metrics::rateLimitWait);
 		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
 	}
@@ -185,6 +212,39 @@ final class DefaultHttpClient implements HttpClient {
 	@Override
 	public HttpConfig config() {
 		return this.config;
+	}
+
+	@Override
+	public HttpClientState state() {
+		Map<String, Object> configuration = new java.util.LinkedHashMap<>();
+		configuration.put("base-url", this.config.baseUrl());
+		Map<String, String> headers = new java.util.LinkedHashMap<>();
+		this.config.headers()
+			.forEach((name, value) -> headers.put(name, this.redactor.isSecretHeader(name) ? Redactor.MASK : value));
+		configuration.put("headers", headers);
+		configuration.put("timeout", this.config.timeout());
+		configuration.put("connect-timeout", this.config.connectTimeout());
+		configuration.put("deadline", this.config.deadline());
+		configuration.put("retries", this.config.retries());
+		configuration.put("retry-delay", this.config.retryDelay());
+		configuration.put("retry-backoff-multiplier", this.config.retryBackoffMultiplier());
+		configuration.put("retry-max-delay", this.config.retryMaxDelay());
+		configuration.put("retry-jitter", this.config.retryJitter());
+		configuration.put("retry-on-status", new java.util.TreeSet<>(this.config.retryOnStatus()));
+		configuration.put("retry-non-idempotent", this.config.retryNonIdempotent());
+		configuration.put("retry-after-max", this.config.retryAfterMax());
+		configuration.put("retry-budget-percent", this.config.retryBudgetPercent());
+		configuration.put("verify-ssl", this.config.verifySsl());
+		configuration.put("response-format", this.config.responseFormat());
+		configuration.put("raise-for-status", this.config.raiseForStatus());
+		configuration.put("max-rate-limit", this.config.maxRateLimit());
+		configuration.put("rate-limit-timeout", this.config.effectiveRateLimitTimeout());
+		configuration.put("proxy", (this.config.proxy() != null) ? ProxySettings.redact(this.config.proxy()) : null);
+		configuration.put("max-in-memory-size", this.config.maxInMemorySize());
+		configuration.put("interceptors",
+				this.interceptors.stream().map((interceptor) -> interceptor.getClass().getName()).toList());
+		return new HttpClientState(this.config.name(), java.util.Collections.unmodifiableMap(configuration),
+				this.config.maxRateLimit(), this.gate.pausedFor(), this.budget.remaining());
 	}
 
 	@Override
@@ -416,7 +476,8 @@ final class DefaultHttpClient implements HttpClient {
 				Call call = prepare();
 				return DefaultHttpClient.this.execute(call, handler);
 			}).onErrorMap((ex) -> !(ex instanceof NetworkException),
-					(ex) -> ErrorTranslator.translate(ex, this.method.name(), this.uriTemplate, this.timeout));
+					(ex) -> ErrorTranslator.translate(ex, this.method.name(),
+							DefaultHttpClient.this.redactor.template(this.uriTemplate), this.timeout));
 		}
 
 		private Call prepare() {
@@ -425,11 +486,12 @@ final class DefaultHttpClient implements HttpClient {
 				url = DefaultHttpClient.this.uriBuilderFactory.expand(this.uriTemplate, this.uriVariables);
 			}
 			catch (RuntimeException ex) {
+				String template = DefaultHttpClient.this.redactor.template(this.uriTemplate);
 				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
-						"Invalid URL template '" + this.uriTemplate + "' for " + this.method + ": " + ex.getMessage(),
-						this.method.name(), this.uriTemplate, ex);
+						"Invalid URL template '" + template + "' for " + this.method + ": " + ex.getClass().getSimpleName(),
+						this.method.name(), template, null);
 			}
-			String displayUrl = ErrorTranslator.displayUrl(url);
+			String displayUrl = DefaultHttpClient.this.redactor.url(url);
 			checkOrigin(url, displayUrl);
 			HttpHeaders merged = new HttpHeaders();
 			DefaultHttpClient.this.config.headers().forEach(merged::set);
@@ -524,12 +586,34 @@ final class DefaultHttpClient implements HttpClient {
 			if (call.deadline() != null) {
 				result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
 			}
-			if (!this.metrics.enabled()) {
-				return result;
+			if (this.metrics.enabled()) {
+				result = result.doOnSuccess((value) -> execution.recordCall(null))
+					.doOnError(execution::recordCall)
+					.doOnCancel(() -> execution.recordCall(CANCELLED));
 			}
-			return result.doOnSuccess((value) -> execution.recordCall(null))
-				.doOnError(execution::recordCall)
-				.doOnCancel(() -> execution.recordCall(CANCELLED));
+			return observe(call, execution, result);
+		});
+	}
+
+	/**
+	 * Observe the whole call as {@code pepperpy.http.client.call}, the parent of each attempt's observation, so a
+	 * trace shows one span per call with one child per attempt.
+	 */
+	private <R> Mono<R> observe(Call call, Execution<R> execution, Mono<R> result) {
+		if (this.observationRegistry.isNoop()) {
+			return result;
+		}
+		return Mono.deferContextual((context) -> {
+			Observation observation = Observation.createNotStarted("pepperpy.http.client.call", this.observationRegistry)
+				.contextualName("pepperpy " + call.method().name().toLowerCase(java.util.Locale.ROOT))
+				.lowCardinalityKeyValue("client.name", this.config.name())
+				.lowCardinalityKeyValue("method", call.method().name())
+				.lowCardinalityKeyValue("uri", execution.uriTag)
+				.parentObservation(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+				.start();
+			return result.doOnError(observation::error)
+				.doFinally((signal) -> observation.stop())
+				.contextWrite((inner) -> inner.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}
 
@@ -562,8 +646,9 @@ final class DefaultHttpClient implements HttpClient {
 			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
 					: Long.MAX_VALUE;
 			this.backOff = (call.retries() > 0) ? retryPolicy(call).getBackOff().start() : () -> BackOffExecution.STOP;
-			this.uriTag = DefaultHttpClient.this.metrics.enabled()
-					? DefaultHttpClient.this.metrics.uriTag(call.uriTemplate()) : "";
+			this.uriTag = (DefaultHttpClient.this.metrics.enabled()
+					|| !DefaultHttpClient.this.observationRegistry.isNoop())
+							? DefaultHttpClient.this.metrics.uriTag(call.uriTemplate()) : "";
 		}
 
 		Mono<R> nextAttempt() {
@@ -775,7 +860,7 @@ final class DefaultHttpClient implements HttpClient {
 		return preRequest.then(Mono.defer(() -> {
 			HttpHeaders headers = request.headers();
 			if (!this.interceptors.isEmpty()) {
-				String displayUrl = ErrorTranslator.displayUrl(request.url());
+				String displayUrl = this.redactor.url(request.url());
 				headers.forEach((name, values) -> values.forEach((value) -> {
 					try {
 						HeaderChecks.check(name, value, request.method() + " " + displayUrl);
@@ -785,6 +870,10 @@ final class DefaultHttpClient implements HttpClient {
 								request.method().name(), displayUrl, null);
 					}
 				}));
+			}
+			if (this.logger.isTraceEnabled()) {
+				this.logger.trace("{} {} attempt {} request headers {}", request.method(),
+						this.redactor.url(request.url()), attempt, this.redactor.headers(headers));
 			}
 			WebClient.RequestBodySpec spec = call.webClient()
 				.method(request.method())
@@ -819,6 +908,10 @@ final class DefaultHttpClient implements HttpClient {
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("{} {} -> {} in {} ms (attempt {})", request.method(), call.displayUrl(), status.value(),
 					(System.nanoTime() - start) / 1_000_000, attempt);
+			if (this.logger.isTraceEnabled()) {
+				this.logger.trace("{} {} attempt {} response headers {}", request.method(), call.displayUrl(), attempt,
+						this.redactor.headers(response.headers().asHttpHeaders()));
+			}
 		}
 		Mono<Void> postResponse = Mono.empty();
 		if (!this.reversedInterceptors.isEmpty()) {
@@ -913,8 +1006,15 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	private Mono<byte[]> readBytes(ClientResponse response) {
-		return response.bodyToMono(byte[].class);
+		Mono<byte[]> body = response.bodyToMono(byte[].class);
+		if (!this.logger.isTraceEnabled()) {
+			return body;
+		}
+		return body.doOnNext((bytes) -> this.logger.trace("response body ({} bytes) starts with: {}", bytes.length,
+				new String(bytes, 0, Math.min(bytes.length, TRACE_BODY_PREVIEW), charset(response))));
 	}
+
+	private static final int TRACE_BODY_PREVIEW = 512;
 
 	private Mono<Object> readBody(Call call, ClientResponse response, ResponseFormat format) {
 		return switch (format) {

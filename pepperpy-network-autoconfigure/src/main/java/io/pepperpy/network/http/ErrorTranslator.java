@@ -3,8 +3,6 @@ package io.pepperpy.network.http;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -71,24 +69,6 @@ final class ErrorTranslator {
 		return NetworkException.of(NetworkException.Kind.IO,
 				request + " failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), method, url,
 				cause);
-	}
-
-	/**
-	 * Return the URL as it may be shown in messages: without user info.
-	 * @param url the URL
-	 * @return the URL for display
-	 */
-	static String displayUrl(URI url) {
-		if (url.getRawUserInfo() == null) {
-			return url.toString();
-		}
-		try {
-			return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getRawPath(), null, null)
-					+ ((url.getRawQuery() != null) ? "?" + url.getRawQuery() : "");
-		}
-		catch (URISyntaxException ex) {
-			return url.getScheme() + "://" + url.getHost();
-		}
 	}
 
 	private static Throwable unwrap(Throwable ex) {

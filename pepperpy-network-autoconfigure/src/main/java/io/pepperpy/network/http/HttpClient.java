@@ -117,6 +117,12 @@ public interface HttpClient extends AutoCloseable {
 	HttpConfig config();
 
 	/**
+	 * Return the client's effective configuration (secrets redacted) and live state.
+	 * @return the state
+	 */
+	HttpClientState state();
+
+	/**
 	 * Release the client's connection pool. Calls in flight fail; the client cannot be used afterwards.
 	 */
 	@Override
@@ -159,6 +165,10 @@ public interface HttpClient extends AutoCloseable {
 		private @Nullable JsonMapper jsonMapper;
 
 		private io.micrometer.core.instrument.@Nullable MeterRegistry meterRegistry;
+
+		private io.micrometer.observation.@Nullable ObservationRegistry observationRegistry;
+
+		private final java.util.List<HttpClientCustomizer> customizers = new java.util.ArrayList<>();
 
 		private Builder() {
 		}
@@ -205,6 +215,27 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set the registry calls are observed in ({@code pepperpy.http.client.call}, the parent of each attempt's
+		 * {@code http.client.requests}); set it on the {@link WebClient.Builder} too for the attempts.
+		 * @param observationRegistry the registry
+		 * @return this builder
+		 */
+		public Builder observationRegistry(io.micrometer.observation.ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/**
+		 * Add a customizer, applied after those already added.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder customizer(HttpClientCustomizer customizer) {
+			this.customizers.add(customizer);
+			return this;
+		}
+
+		/**
 		 * Build the client.
 		 * @return a new client
 		 */
@@ -212,7 +243,7 @@ public interface HttpClient extends AutoCloseable {
 			return new DefaultHttpClient(this.config,
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
 					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
-					this.meterRegistry);
+					this.meterRegistry, this.observationRegistry, java.util.List.copyOf(this.customizers));
 		}
 
 	}

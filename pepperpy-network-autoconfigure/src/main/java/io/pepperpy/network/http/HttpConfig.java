@@ -53,6 +53,13 @@ import org.springframework.util.StringUtils;
  * @param retryBudgetPercent retries may add at most this percentage on top of first attempts over 10 s
  * @param retryBudgetMinPerSecond retries per second always allowed, whatever the budget
  * @param retryPredicate custom retry rule consulted after the built-in ones, or {@code null}
+ * @param redactHeaders headers whose values are never logged or shown, besides {@code Authorization},
+ * {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
+ * @param redactQueryParams query parameters whose values are never logged or shown
+ * @param metricsEnabled whether the client records its own {@code pepperpy.http.client.*} meters
+ * @param metricsPerAttempt whether the per-attempt meter {@code pepperpy.http.client.attempts} is recorded
+ * @param observationEnabled whether each attempt is observed as Spring's {@code http.client.requests} and each
+ * call as {@code pepperpy.http.client.call}
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
@@ -60,7 +67,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		int maxInMemorySize, List<RequestInterceptor> interceptors, @Nullable Duration deadline,
 		Set<Integer> retryOnStatus, boolean retryNonIdempotent, double retryBackoffMultiplier, Duration retryMaxDelay,
 		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
-		@Nullable RetryPredicate retryPredicate) {
+		@Nullable RetryPredicate retryPredicate, Set<String> redactHeaders, Set<String> redactQueryParams,
+		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled) {
 
 	/**
 	 * Statuses retried by default: 408, 429, 500, 502, 503 and 504.
@@ -124,6 +132,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		if (retryBudgetPercent < 0) {
 			throw new IllegalArgumentException("retry-budget-percent must be 0 or more but was " + retryBudgetPercent);
 		}
+		redactHeaders = Set.copyOf((redactHeaders != null) ? redactHeaders : Set.of());
+		redactQueryParams = Set.copyOf((redactQueryParams != null) ? redactQueryParams : Set.of());
 		if (retryBudgetMinPerSecond < 0) {
 			throw new IllegalArgumentException(
 					"retry-budget-min-per-second must be 0 or more but was " + retryBudgetMinPerSecond);
@@ -257,6 +267,16 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private @Nullable RetryPredicate retryPredicate;
 
+		private Set<String> redactHeaders = Set.of();
+
+		private Set<String> redactQueryParams = Set.of();
+
+		private boolean metricsEnabled = true;
+
+		private boolean metricsPerAttempt = true;
+
+		private boolean observationEnabled = true;
+
 		private Builder() {
 		}
 
@@ -286,6 +306,11 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.retryBudgetPercent = config.retryBudgetPercent;
 			this.retryBudgetMinPerSecond = config.retryBudgetMinPerSecond;
 			this.retryPredicate = config.retryPredicate;
+			this.redactHeaders = config.redactHeaders;
+			this.redactQueryParams = config.redactQueryParams;
+			this.metricsEnabled = config.metricsEnabled;
+			this.metricsPerAttempt = config.metricsPerAttempt;
+			this.observationEnabled = config.observationEnabled;
 		}
 
 		/**
@@ -561,6 +586,56 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set headers whose values are never logged or shown, besides the built-in credential headers.
+		 * @param redactHeaders header names, case-insensitive
+		 * @return this builder
+		 */
+		public Builder redactHeaders(Set<String> redactHeaders) {
+			this.redactHeaders = redactHeaders;
+			return this;
+		}
+
+		/**
+		 * Set query parameters whose values are never logged or shown.
+		 * @param redactQueryParams parameter names
+		 * @return this builder
+		 */
+		public Builder redactQueryParams(Set<String> redactQueryParams) {
+			this.redactQueryParams = redactQueryParams;
+			return this;
+		}
+
+		/**
+		 * Set whether the client records its own meters.
+		 * @param metricsEnabled whether to record them
+		 * @return this builder
+		 */
+		public Builder metricsEnabled(boolean metricsEnabled) {
+			this.metricsEnabled = metricsEnabled;
+			return this;
+		}
+
+		/**
+		 * Set whether the per-attempt meter is recorded.
+		 * @param metricsPerAttempt whether to record it
+		 * @return this builder
+		 */
+		public Builder metricsPerAttempt(boolean metricsPerAttempt) {
+			this.metricsPerAttempt = metricsPerAttempt;
+			return this;
+		}
+
+		/**
+		 * Set whether calls and attempts are observed (Micrometer Observation: metrics and tracing).
+		 * @param observationEnabled whether to observe them
+		 * @return this builder
+		 */
+		public Builder observationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -571,7 +646,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					this.maxRateLimit, this.rateLimitTimeout, this.proxy, this.maxInMemorySize, this.interceptors,
 					this.deadline, this.retryOnStatus, this.retryNonIdempotent, this.retryBackoffMultiplier,
 					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
-					this.retryBudgetMinPerSecond, this.retryPredicate);
+					this.retryBudgetMinPerSecond, this.retryPredicate, this.redactHeaders, this.redactQueryParams,
+					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled);
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.pepperpy.network.http.autoconfigure;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.http.HttpClientCustomizer;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.http.RetryPredicate;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,7 +25,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @EnableConfigurationProperties(PepperpyHttpProperties.class)
 public final class PepperpyHttpClientAutoConfiguration {
@@ -41,11 +44,14 @@ public final class PepperpyHttpClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(HttpClient.class)
 	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<MeterRegistry> meterRegistry) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<HttpClientCustomizer> customizers) {
 		HttpClient.Builder builder = HttpClient.builder().config(pepperpyHttpConfig);
 		webClientBuilder.ifAvailable(builder::webClientBuilder);
 		jsonMapper.ifAvailable(builder::jsonMapper);
 		meterRegistry.ifUnique(builder::meterRegistry);
+		observationRegistry.ifUnique(builder::observationRegistry);
+		customizers.orderedStream().forEach(builder::customizer);
 		return builder.build();
 	}
 

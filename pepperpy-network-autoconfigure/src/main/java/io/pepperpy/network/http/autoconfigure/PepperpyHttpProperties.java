@@ -150,6 +150,33 @@ public class PepperpyHttpProperties implements Validator {
 	 */
 	private int retryBudgetMinPerSecond = 10;
 
+	/**
+	 * Headers whose values are never logged or shown, besides Authorization, Proxy-Authorization, Cookie and
+	 * Set-Cookie.
+	 */
+	private Set<String> redactHeaders = new LinkedHashSet<>();
+
+	/**
+	 * Query parameters whose values are never logged or shown.
+	 */
+	private Set<String> redactQueryParams = new LinkedHashSet<>();
+
+	/**
+	 * Whether the client records its own pepperpy.http.client.* meters.
+	 */
+	private boolean metricsEnabled = true;
+
+	/**
+	 * Whether the per-attempt meter pepperpy.http.client.attempts is recorded.
+	 */
+	private boolean metricsPerAttempt = true;
+
+	/**
+	 * Whether calls and attempts are observed (http.client.requests and pepperpy.http.client.call, for metrics
+	 * and tracing).
+	 */
+	private boolean observationEnabled = true;
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -326,6 +353,46 @@ public class PepperpyHttpProperties implements Validator {
 		this.retryBudgetMinPerSecond = retryBudgetMinPerSecond;
 	}
 
+	public Set<String> getRedactHeaders() {
+		return this.redactHeaders;
+	}
+
+	public void setRedactHeaders(Set<String> redactHeaders) {
+		this.redactHeaders = redactHeaders;
+	}
+
+	public Set<String> getRedactQueryParams() {
+		return this.redactQueryParams;
+	}
+
+	public void setRedactQueryParams(Set<String> redactQueryParams) {
+		this.redactQueryParams = redactQueryParams;
+	}
+
+	public boolean isMetricsEnabled() {
+		return this.metricsEnabled;
+	}
+
+	public void setMetricsEnabled(boolean metricsEnabled) {
+		this.metricsEnabled = metricsEnabled;
+	}
+
+	public boolean isMetricsPerAttempt() {
+		return this.metricsPerAttempt;
+	}
+
+	public void setMetricsPerAttempt(boolean metricsPerAttempt) {
+		this.metricsPerAttempt = metricsPerAttempt;
+	}
+
+	public boolean isObservationEnabled() {
+		return this.observationEnabled;
+	}
+
+	public void setObservationEnabled(boolean observationEnabled) {
+		this.observationEnabled = observationEnabled;
+	}
+
 	/**
 	 * Map these properties to the client configuration.
 	 * @param name the client's name
@@ -355,7 +422,12 @@ public class PepperpyHttpProperties implements Validator {
 			.retryJitter(this.retryJitter)
 			.retryAfterMax(this.retryAfterMax)
 			.retryBudgetPercent(this.retryBudgetPercent)
-			.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond);
+			.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond)
+			.redactHeaders(this.redactHeaders)
+			.redactQueryParams(this.redactQueryParams)
+			.metricsEnabled(this.metricsEnabled)
+			.metricsPerAttempt(this.metricsPerAttempt)
+			.observationEnabled(this.observationEnabled);
 	}
 
 	@Override

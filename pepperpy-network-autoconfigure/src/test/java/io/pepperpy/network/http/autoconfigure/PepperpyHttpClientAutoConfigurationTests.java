@@ -40,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link PepperpyHttpClientAutoConfiguration} in a real application context.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class PepperpyHttpClientAutoConfigurationTests {
 
 	private static WireMockServer server;
@@ -141,6 +142,32 @@ class PepperpyHttpClientAutoConfigurationTests {
 					.counter()
 					.count()).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void customizerBeansAndObservationRegistryApply() {
+		server.stubFor(get("/c").willReturn(okJson("{}")));
+		io.micrometer.observation.tck.TestObservationRegistry observations = io.micrometer.observation.tck.TestObservationRegistry
+			.create();
+		this.contextRunner
+			.withBean(io.pepperpy.network.http.HttpClientCustomizer.class,
+					() -> (name, builder) -> builder.defaultHeader("X-Customized", name))
+			.withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations)
+			.withPropertyValues("pepperpy.network.http.base-url=" + baseUrl())
+			.run((context) -> {
+				context.getBean(HttpClient.class).get("/c").retrieve().block(Duration.ofSeconds(10));
+				server.verify(getRequestedFor(urlEqualTo("/c")).withHeader("X-Customized", equalTo("default")));
+				io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat(observations)
+					.hasObservationWithNameEqualTo("pepperpy.http.client.call");
+			});
+	}
+
+	@Test
+	void verifySslFalseLogsAWarningNamingTheClient(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		this.contextRunner.withPropertyValues("pepperpy.network.http.verify-ssl=false")
+			.run((context) -> assertThat(output)
+				.contains("HTTP client 'default' does not verify TLS certificates or host names"));
 	}
 
 	@Test

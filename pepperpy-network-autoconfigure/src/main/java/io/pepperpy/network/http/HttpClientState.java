@@ -1,0 +1,20 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a client is configured with and how it is doing, for operators (the actuator endpoint
+ * {@code /actuator/httpclients} shows it). Secrets are redacted.
+ *
+ * @param name the client's name
+ * @param configuration the effective configuration, header values of credential headers and proxy passwords
+ * replaced by {@code ***}
+ * @param maxRateLimit the configured permits per second, 0 for no limit
+ * @param pausedFor how much longer the client is paused by a server's {@code Retry-After}, zero when it is not
+ * @param retryBudgetRemaining retries the client may still make in the current 10 s window
+ */
+public record HttpClientState(String name, Map<String, Object> configuration, int maxRateLimit, Duration pausedFor,
+		long retryBudgetRemaining) {
+
+}
