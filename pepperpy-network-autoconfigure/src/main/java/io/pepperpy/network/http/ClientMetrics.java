@@ -68,6 +68,22 @@ final class ClientMetrics {
 		return uri;
 	}
 
+	void connections(PoolStats pools) {
+		if (this.registry == null) {
+			return;
+		}
+		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::active)
+			.description("Connections of the client's pool, by state")
+			.tags("client", this.client, "state", "active")
+			.register(this.registry);
+		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::idle)
+			.tags("client", this.client, "state", "idle")
+			.register(this.registry);
+		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::pending)
+			.tags("client", this.client, "state", "pending")
+			.register(this.registry);
+	}
+
 	void call(String method, String uri, String status, String outcome, String exception, long nanos) {
 		if (this.registry == null) {
 			return;

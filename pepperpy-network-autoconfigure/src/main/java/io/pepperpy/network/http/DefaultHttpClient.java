@@ -106,6 +106,8 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final Redactor redactor;
 
+	private final PoolStats poolStats = new PoolStats();
+
 	private final ObservationRegistry observationRegistry;
 
 	private final JsonMapper jsonMapper;
@@ -133,7 +135,9 @@ final class DefaultHttpClient implements HttpClient {
 		this.connectionProvider = ConnectionProvider.builder("pepperpy-" + config.name())
 			.maxIdleTime(Duration.ofSeconds(20))
 			.evictInBackground(Duration.ofSeconds(30))
+			.metrics(true, () -> this.poolStats)
 			.build();
+		this.metrics.connections(this.poolStats);
 		reactor.netty.http.client.HttpClient connector = createConnector(config, this.connectionProvider,
 				this.logger);
 		for (HttpClientCustomizer customizer : customizers) {
@@ -244,7 +248,8 @@ final class DefaultHttpClient implements HttpClient {
 		configuration.put("interceptors",
 				this.interceptors.stream().map((interceptor) -> interceptor.getClass().getName()).toList());
 		return new HttpClientState(this.config.name(), java.util.Collections.unmodifiableMap(configuration),
-				this.config.maxRateLimit(), this.gate.pausedFor(), this.budget.remaining());
+				this.config.maxRateLimit(), this.gate.pausedFor(), this.budget.remaining(), this.poolStats.active(),
+				this.poolStats.idle(), this.poolStats.pending());
 	}
 
 	@Override

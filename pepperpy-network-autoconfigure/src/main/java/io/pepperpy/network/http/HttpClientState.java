@@ -13,8 +13,11 @@ import java.util.Map;
  * @param maxRateLimit the configured permits per second, 0 for no limit
  * @param pausedFor how much longer the client is paused by a server's {@code Retry-After}, zero when it is not
  * @param retryBudgetRemaining retries the client may still make in the current 10 s window
+ * @param activeConnections connections in use by a request
+ * @param idleConnections open connections waiting in the pool
+ * @param pendingAcquires requests waiting for a connection
  */
 public record HttpClientState(String name, Map<String, Object> configuration, int maxRateLimit, Duration pausedFor,
-		long retryBudgetRemaining) {
+		long retryBudgetRemaining, int activeConnections, int idleConnections, int pendingAcquires) {
 
 }
