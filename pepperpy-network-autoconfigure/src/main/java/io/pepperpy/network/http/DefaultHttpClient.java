@@ -132,9 +132,14 @@ final class DefaultHttpClient implements HttpClient {
 		this.baseUrl = (config.baseUrl() != null) ? URI.create(config.baseUrl()) : null;
 		this.uriBuilderFactory = (config.baseUrl() != null) ? new DefaultUriBuilderFactory(config.baseUrl())
 				: new DefaultUriBuilderFactory();
+		HttpConfig.Pool pool = config.pool();
 		this.connectionProvider = ConnectionProvider.builder("pepperpy-" + config.name())
-			.maxIdleTime(Duration.ofSeconds(20))
-			.evictInBackground(Duration.ofSeconds(30))
+			.maxConnections(pool.maxConnections())
+			.pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
+			.pendingAcquireTimeout(pool.pendingAcquireTimeout())
+			.maxIdleTime(pool.maxIdleTime())
+			.maxLifeTime(pool.maxLifeTime())
+			.evictInBackground(pool.evictionInterval())
 			.metrics(true, () -> this.poolStats)
 			.build();
 		this.metrics.connections(this.poolStats);
@@ -176,6 +181,9 @@ final class DefaultHttpClient implements HttpClient {
 		reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
 			.compress(true);
+		if (config.http2()) {
+			client = client.protocol(reactor.netty.http.HttpProtocol.H2, reactor.netty.http.HttpProtocol.HTTP11);
+		}
 		if (!config.verifySsl()) {
 			logger.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
 					+ "use this only against test servers", config.name());
@@ -486,6 +494,12 @@ final class DefaultHttpClient implements HttpClient {
 		}
 
 		private Call prepare() {
+			String methodName = this.method.name();
+			if (methodName.isEmpty() || !methodName.chars().allMatch((c) -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+						"Refusing request: the method contains characters that are not allowed in an HTTP method",
+						null, DefaultHttpClient.this.redactor.template(this.uriTemplate), null);
+			}
 			URI url;
 			try {
 				url = DefaultHttpClient.this.uriBuilderFactory.expand(this.uriTemplate, this.uriVariables);
@@ -616,8 +630,10 @@ final class DefaultHttpClient implements HttpClient {
 				.lowCardinalityKeyValue("uri", execution.uriTag)
 				.parentObservation(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
-			return result.doOnError(observation::error)
-				.doFinally((signal) -> observation.stop())
+			// Stopped before the result reaches the caller, so the span is complete when the caller sees it.
+			return result.doOnSuccess((value) -> observation.stop())
+				.doOnError((ex) -> observation.error(ex).stop())
+				.doOnCancel(observation::stop)
 				.contextWrite((inner) -> inner.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}
@@ -876,17 +892,7 @@ final class DefaultHttpClient implements HttpClient {
 					}
 				}));
 			}
-			if (this.logger.isTraceEnabled()) {
-				this.logger.trace("{} {} attempt {} request headers {}", request.method(),
-						this.redactor.url(request.url()), attempt, this.redactor.headers(headers));
-			}
-			WebClient.RequestBodySpec spec = call.webClient()
-				.method(request.method())
-				.uri(request.url())
-				.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate())
-				.headers((target) -> target.putAll(headers));
-			WebClient.RequestHeadersSpec<?> ready = (call.body() != null) ? spec.body(call.body()) : spec;
-			return ready.exchangeToMono((response) -> handleResponse(execution, request, response, attempt, start));
+			return send(execution, request, attempt, start, 0, call.body() != null);
 		}))
 			.timeout(call.timeout())
 			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
@@ -903,8 +909,92 @@ final class DefaultHttpClient implements HttpClient {
 			});
 	}
 
+	private <R> Mono<R> send(Execution<R> execution, InterceptedRequest request, int attempt, long start, int hop,
+			boolean sendBody) {
+		Call call = execution.call;
+		HttpHeaders headers = request.headers();
+		if (this.logger.isTraceEnabled()) {
+			this.logger.trace("{} {} attempt {} request headers {}", request.method(), this.redactor.url(request.url()),
+					attempt, this.redactor.headers(headers));
+		}
+		WebClient.RequestBodySpec spec = call.webClient()
+			.method(request.method())
+			.uri(request.url())
+			.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate())
+			.headers((target) -> target.putAll(headers));
+		WebClient.RequestHeadersSpec<?> ready = (sendBody && call.body() != null) ? spec.body(call.body()) : spec;
+		return ready.exchangeToMono((response) -> handleResponse(execution, request, response, attempt, start, hop,
+				sendBody));
+	}
+
+	private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 303, 307, 308);
+
+	/**
+	 * Follow a redirect within the same attempt: at most {@code max-redirects} hops, credentials stripped when the
+	 * target is another origin (scheme, host or port), 303 (and 301/302 after a POST) become a GET without body,
+	 * and a one-shot body is never sent again.
+	 */
+	private <R> Mono<R> followRedirect(Execution<R> execution, InterceptedRequest request, ClientResponse response,
+			int attempt, long start, int hop, boolean sendBody) {
+		Call call = execution.call;
+		String location = response.headers().asHttpHeaders().getFirst(HttpHeaders.LOCATION);
+		String from = this.redactor.url(request.url());
+		URI target;
+		try {
+			target = request.url().resolve(location);
+		}
+		catch (IllegalArgumentException ex) {
+			return response.releaseBody().then(Mono.error(NetworkException.of(NetworkException.Kind.PROTOCOL,
+					call.method() + " " + from + " redirected to an invalid Location", call.method().name(), from, ex)));
+		}
+		if (target.getScheme() == null || target.getHost() == null
+				|| !(target.getScheme().equalsIgnoreCase("http") || target.getScheme().equalsIgnoreCase("https"))) {
+			return response.releaseBody().then(Mono.error(NetworkException.of(NetworkException.Kind.PROTOCOL,
+					call.method() + " " + from + " redirected to a URL that is not http(s): refused",
+					call.method().name(), from, null)));
+		}
+		if (hop >= this.config.maxRedirects()) {
+			return response.releaseBody().then(Mono.error(NetworkException.of(NetworkException.Kind.PROTOCOL,
+					call.method() + " " + call.displayUrl() + " stopped after max-redirects (" + this.config.maxRedirects()
+							+ ") redirects, last to " + this.redactor.url(target),
+					call.method().name(), call.displayUrl(), null)));
+		}
+		int status = response.statusCode().value();
+		HttpMethod method = request.method();
+		boolean keepBody = sendBody;
+		if ((status == 303 && method != HttpMethod.HEAD) || ((status == 301 || status == 302) && method == HttpMethod.POST)) {
+			method = HttpMethod.GET;
+			keepBody = false;
+		}
+		if (keepBody && call.oneShotBody()) {
+			return response.releaseBody().then(Mono.error(NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+					call.method() + " " + from + " redirected with " + status
+							+ ", but its one-shot body cannot be sent again",
+					call.method().name(), from, null)));
+		}
+		HttpHeaders headers = copy(request.headers());
+		if (!keepBody) {
+			headers.remove(HttpHeaders.CONTENT_TYPE);
+			headers.remove(HttpHeaders.CONTENT_LENGTH);
+		}
+		if (!sameOrigin(request.url(), target)) {
+			headers.remove(HttpHeaders.AUTHORIZATION);
+			headers.remove(HttpHeaders.PROXY_AUTHORIZATION);
+			headers.remove(HttpHeaders.COOKIE);
+			this.config.redactHeaders().forEach(headers::remove);
+		}
+		InterceptedRequest next = new InterceptedRequest(method, target, call.uriTemplate(), headers, attempt);
+		next.attributes().putAll(request.attributes());
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("{} {} redirected ({}) to {} {}", request.method(), from, status, method,
+					this.redactor.url(target));
+		}
+		boolean body = keepBody;
+		return response.releaseBody().then(Mono.defer(() -> send(execution, next, attempt, start, hop + 1, body)));
+	}
+
 	private <R> Mono<R> handleResponse(Execution<R> execution, InterceptedRequest request, ClientResponse response,
-			int attempt, long start) {
+			int attempt, long start, int hop, boolean sendBody) {
 		Call call = execution.call;
 		HttpStatusCode status = response.statusCode();
 		execution.lastStatus = status.value();
@@ -930,6 +1020,10 @@ final class DefaultHttpClient implements HttpClient {
 		return postResponse.then(Mono.defer(() -> {
 			if (status.is2xxSuccessful()) {
 				return execution.handler.handle(call, response);
+			}
+			if (this.config.followRedirects() && REDIRECT_STATUSES.contains(status.value())
+					&& response.headers().asHttpHeaders().getLocation() != null) {
+				return followRedirect(execution, request, response, attempt, start, hop, sendBody);
 			}
 			String refusal = null;
 			if (this.config.retryOnStatus().contains(status.value()) || this.config.retryPredicate() != null) {

@@ -43,6 +43,13 @@ final class ErrorTranslator {
 							+ "); raise max-in-memory-size",
 					method, url, cause);
 		}
+		if (cause instanceof reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException
+				|| cause instanceof reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException) {
+			return NetworkException.of(NetworkException.Kind.POOL_EXHAUSTED,
+					request + " was not sent: no connection available (" + cause.getMessage()
+							+ "); raise pool.max-connections or pool.pending-acquire-max-count, or send less",
+					method, url, cause);
+		}
 		SSLException ssl = find(ex, SSLException.class);
 		if (ssl != null) {
 			return NetworkException.of(NetworkException.Kind.TLS,

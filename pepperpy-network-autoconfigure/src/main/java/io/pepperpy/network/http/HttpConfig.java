@@ -60,6 +60,10 @@ import org.springframework.util.StringUtils;
  * @param metricsPerAttempt whether the per-attempt meter {@code pepperpy.http.client.attempts} is recorded
  * @param observationEnabled whether each attempt is observed as Spring's {@code http.client.requests} and each
  * call as {@code pepperpy.http.client.call}
+ * @param followRedirects whether 3xx responses with a {@code Location} are followed
+ * @param maxRedirects most redirects followed in one attempt
+ * @param pool the client's connection pool
+ * @param http2 whether HTTP/2 is offered (with HTTP/1.1 as fallback)
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
@@ -68,7 +72,49 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		Set<Integer> retryOnStatus, boolean retryNonIdempotent, double retryBackoffMultiplier, Duration retryMaxDelay,
 		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
 		@Nullable RetryPredicate retryPredicate, Set<String> redactHeaders, Set<String> redactQueryParams,
-		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled) {
+		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled, boolean followRedirects,
+		int maxRedirects, Pool pool, boolean http2) {
+
+	/**
+	 * Settings of a client's own connection pool.
+	 *
+	 * @param maxConnections most connections open at once
+	 * @param pendingAcquireMaxCount most requests waiting for a connection; beyond it a request fails at once
+	 * ({@code -1}: no limit)
+	 * @param pendingAcquireTimeout longest wait for a connection
+	 * @param maxIdleTime how long an unused connection is kept; keep it below the servers' keep-alive timeout
+	 * @param maxLifeTime how long a connection is used at most, so DNS changes are picked up
+	 * @param evictionInterval how often idle and expired connections are closed in the background
+	 */
+	public record Pool(int maxConnections, int pendingAcquireMaxCount, Duration pendingAcquireTimeout,
+			Duration maxIdleTime, Duration maxLifeTime, Duration evictionInterval) {
+
+		/**
+		 * The defaults: 500 connections, 1000 waiting for at most 10 s, 4 s idle (below the common 5 s keep-alive
+		 * of Node.js and others), 10 min life, eviction every 5 s.
+		 */
+		public static final Pool DEFAULTS = new Pool(500, 1000, Duration.ofSeconds(10), Duration.ofSeconds(4),
+				Duration.ofMinutes(10), Duration.ofSeconds(5));
+
+		/**
+		 * Check every value.
+		 */
+		public Pool {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("pool.max-connections must be 1 or more but was " + maxConnections);
+			}
+			if (pendingAcquireMaxCount < -1 || pendingAcquireMaxCount == 0) {
+				throw new IllegalArgumentException(
+						"pool.pending-acquire-max-count must be -1 (no limit) or 1 or more but was "
+								+ pendingAcquireMaxCount);
+			}
+			checkPositive("pool.pending-acquire-timeout", pendingAcquireTimeout);
+			checkPositive("pool.max-idle-time", maxIdleTime);
+			checkPositive("pool.max-life-time", maxLifeTime);
+			checkPositive("pool.eviction-interval", evictionInterval);
+		}
+
+	}
 
 	/**
 	 * Statuses retried by default: 408, 429, 500, 502, 503 and 504.
@@ -134,6 +180,10 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 		redactHeaders = Set.copyOf((redactHeaders != null) ? redactHeaders : Set.of());
 		redactQueryParams = Set.copyOf((redactQueryParams != null) ? redactQueryParams : Set.of());
+		Assert.notNull(pool, "pool must not be null");
+		if (maxRedirects < 0) {
+			throw new IllegalArgumentException("max-redirects must be 0 or more but was " + maxRedirects);
+		}
 		if (retryBudgetMinPerSecond < 0) {
 			throw new IllegalArgumentException(
 					"retry-budget-min-per-second must be 0 or more but was " + retryBudgetMinPerSecond);
@@ -277,6 +327,14 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private boolean observationEnabled = true;
 
+		private boolean followRedirects;
+
+		private int maxRedirects = 5;
+
+		private Pool pool = Pool.DEFAULTS;
+
+		private boolean http2;
+
 		private Builder() {
 		}
 
@@ -311,6 +369,10 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.metricsEnabled = config.metricsEnabled;
 			this.metricsPerAttempt = config.metricsPerAttempt;
 			this.observationEnabled = config.observationEnabled;
+			this.followRedirects = config.followRedirects;
+			this.maxRedirects = config.maxRedirects;
+			this.pool = config.pool;
+			this.http2 = config.http2;
 		}
 
 		/**
@@ -636,6 +698,46 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set whether redirects are followed (off by default).
+		 * @param followRedirects whether to follow them
+		 * @return this builder
+		 */
+		public Builder followRedirects(boolean followRedirects) {
+			this.followRedirects = followRedirects;
+			return this;
+		}
+
+		/**
+		 * Set the most redirects followed in one attempt.
+		 * @param maxRedirects 0 or more
+		 * @return this builder
+		 */
+		public Builder maxRedirects(int maxRedirects) {
+			this.maxRedirects = maxRedirects;
+			return this;
+		}
+
+		/**
+		 * Set the connection pool settings.
+		 * @param pool the settings
+		 * @return this builder
+		 */
+		public Builder pool(Pool pool) {
+			this.pool = pool;
+			return this;
+		}
+
+		/**
+		 * Set whether HTTP/2 is offered, with HTTP/1.1 as fallback.
+		 * @param http2 whether to offer it
+		 * @return this builder
+		 */
+		public Builder http2(boolean http2) {
+			this.http2 = http2;
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -647,7 +749,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					this.deadline, this.retryOnStatus, this.retryNonIdempotent, this.retryBackoffMultiplier,
 					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
 					this.retryBudgetMinPerSecond, this.retryPredicate, this.redactHeaders, this.redactQueryParams,
-					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled);
+					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled, this.followRedirects,
+					this.maxRedirects, this.pool, this.http2);
 		}
 
 	}

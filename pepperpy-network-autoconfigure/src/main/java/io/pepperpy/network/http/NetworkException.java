@@ -78,6 +78,12 @@ public class NetworkException extends RuntimeException {
 		RATE_LIMITED,
 
 		/**
+		 * No pooled connection was available: too many requests were already waiting, or the wait exceeded
+		 * {@code pool.pending-acquire-timeout}. Nothing was sent.
+		 */
+		POOL_EXHAUSTED,
+
+		/**
 		 * A {@link RequestInterceptor} threw or returned an error.
 		 */
 		INTERCEPTOR,

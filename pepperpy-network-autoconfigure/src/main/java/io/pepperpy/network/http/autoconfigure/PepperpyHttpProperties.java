@@ -177,6 +177,31 @@ public class PepperpyHttpProperties implements Validator {
 	 */
 	private boolean observationEnabled = true;
 
+	/**
+	 * Whether 3xx responses with a Location are followed; credentials are dropped on a hop to another origin.
+	 */
+	private boolean followRedirects;
+
+	/**
+	 * Most redirects followed in one attempt.
+	 */
+	private int maxRedirects = 5;
+
+	/**
+	 * Whether verify-ssl: false is allowed at all; false makes it a start-up error.
+	 */
+	private boolean allowInsecureSsl = true;
+
+	/**
+	 * Whether HTTP/2 is offered, with HTTP/1.1 as fallback.
+	 */
+	private boolean http2;
+
+	/**
+	 * Connection pool of the client.
+	 */
+	private final Pool pool = new Pool();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -393,6 +418,136 @@ public class PepperpyHttpProperties implements Validator {
 		this.observationEnabled = observationEnabled;
 	}
 
+	public boolean isFollowRedirects() {
+		return this.followRedirects;
+	}
+
+	public void setFollowRedirects(boolean followRedirects) {
+		this.followRedirects = followRedirects;
+	}
+
+	public int getMaxRedirects() {
+		return this.maxRedirects;
+	}
+
+	public void setMaxRedirects(int maxRedirects) {
+		this.maxRedirects = maxRedirects;
+	}
+
+	public boolean isAllowInsecureSsl() {
+		return this.allowInsecureSsl;
+	}
+
+	public void setAllowInsecureSsl(boolean allowInsecureSsl) {
+		this.allowInsecureSsl = allowInsecureSsl;
+	}
+
+	public boolean isHttp2() {
+		return this.http2;
+	}
+
+	public void setHttp2(boolean http2) {
+		this.http2 = http2;
+	}
+
+	public Pool getPool() {
+		return this.pool;
+	}
+
+	/**
+	 * Connection pool properties.
+	 */
+	public static class Pool {
+
+		/**
+		 * Most connections open at once.
+		 */
+		private int maxConnections = HttpConfig.Pool.DEFAULTS.maxConnections();
+
+		/**
+		 * Most requests waiting for a connection; beyond it a request fails at once (-1: no limit).
+		 */
+		private int pendingAcquireMaxCount = HttpConfig.Pool.DEFAULTS.pendingAcquireMaxCount();
+
+		/**
+		 * Longest wait for a connection.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration pendingAcquireTimeout = HttpConfig.Pool.DEFAULTS.pendingAcquireTimeout();
+
+		/**
+		 * How long an unused connection is kept; keep it below the servers' keep-alive timeout.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxIdleTime = HttpConfig.Pool.DEFAULTS.maxIdleTime();
+
+		/**
+		 * How long a connection is used at most, so that DNS changes are picked up.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxLifeTime = HttpConfig.Pool.DEFAULTS.maxLifeTime();
+
+		/**
+		 * How often idle and expired connections are closed in the background.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration evictionInterval = HttpConfig.Pool.DEFAULTS.evictionInterval();
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getPendingAcquireMaxCount() {
+			return this.pendingAcquireMaxCount;
+		}
+
+		public void setPendingAcquireMaxCount(int pendingAcquireMaxCount) {
+			this.pendingAcquireMaxCount = pendingAcquireMaxCount;
+		}
+
+		public Duration getPendingAcquireTimeout() {
+			return this.pendingAcquireTimeout;
+		}
+
+		public void setPendingAcquireTimeout(Duration pendingAcquireTimeout) {
+			this.pendingAcquireTimeout = pendingAcquireTimeout;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
+		}
+
+		public Duration getMaxLifeTime() {
+			return this.maxLifeTime;
+		}
+
+		public void setMaxLifeTime(Duration maxLifeTime) {
+			this.maxLifeTime = maxLifeTime;
+		}
+
+		public Duration getEvictionInterval() {
+			return this.evictionInterval;
+		}
+
+		public void setEvictionInterval(Duration evictionInterval) {
+			this.evictionInterval = evictionInterval;
+		}
+
+		HttpConfig.Pool toConfig() {
+			return new HttpConfig.Pool(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
+					this.maxIdleTime, this.maxLifeTime, this.evictionInterval);
+		}
+
+	}
+
 	/**
 	 * Map these properties to the client configuration.
 	 * @param name the client's name
@@ -427,7 +582,11 @@ public class PepperpyHttpProperties implements Validator {
 			.redactQueryParams(this.redactQueryParams)
 			.metricsEnabled(this.metricsEnabled)
 			.metricsPerAttempt(this.metricsPerAttempt)
-			.observationEnabled(this.observationEnabled);
+			.observationEnabled(this.observationEnabled)
+			.followRedirects(this.followRedirects)
+			.maxRedirects(this.maxRedirects)
+			.http2(this.http2)
+			.pool(this.pool.toConfig());
 	}
 
 	@Override
@@ -469,6 +628,18 @@ public class PepperpyHttpProperties implements Validator {
 				() -> HttpConfig.builder().retryBudgetPercent(properties.retryBudgetPercent));
 		check(errors, "retryBudgetMinPerSecond", properties.retryBudgetMinPerSecond,
 				() -> HttpConfig.builder().retryBudgetMinPerSecond(properties.retryBudgetMinPerSecond));
+		check(errors, "maxRedirects", properties.maxRedirects,
+				() -> HttpConfig.builder().maxRedirects(properties.maxRedirects));
+		try {
+			properties.pool.toConfig();
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("pool", "invalid", ex.getMessage());
+		}
+		if (!properties.allowInsecureSsl && !properties.verifySsl) {
+			errors.rejectValue("verifySsl", "insecure", new Object[] { false },
+					"verify-ssl: false is forbidden by pepperpy.network.http.allow-insecure-ssl: false");
+		}
 		if (properties.maxInMemorySize == null || properties.maxInMemorySize.isNegative()
 				|| properties.maxInMemorySize.toBytes() > Integer.MAX_VALUE) {
 			errors.rejectValue("maxInMemorySize", "invalid", "max-in-memory-size must be between 0 and 2GB");

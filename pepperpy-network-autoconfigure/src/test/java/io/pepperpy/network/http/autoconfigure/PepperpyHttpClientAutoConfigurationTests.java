@@ -171,6 +171,40 @@ class PepperpyHttpClientAutoConfigurationTests {
 	}
 
 	@Test
+	void insecureSslCanBeForbiddenGlobally() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.allow-insecure-ssl=false", "pepperpy.network.http.verify-ssl=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("verify-ssl: false is forbidden by pepperpy.network.http.allow-insecure-ssl"));
+	}
+
+	@Test
+	void poolRedirectAndHttp2PropertiesBind() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.pool.max-connections=20",
+					"pepperpy.network.http.pool.pending-acquire-max-count=-1",
+					"pepperpy.network.http.pool.pending-acquire-timeout=2", "pepperpy.network.http.pool.max-idle-time=3",
+					"pepperpy.network.http.pool.max-life-time=60", "pepperpy.network.http.pool.eviction-interval=1",
+					"pepperpy.network.http.http2=true", "pepperpy.network.http.follow-redirects=true",
+					"pepperpy.network.http.max-redirects=2")
+			.run((context) -> {
+				HttpConfig config = context.getBean(HttpConfig.class);
+				assertThat(config.pool()).isEqualTo(new HttpConfig.Pool(20, -1, Duration.ofSeconds(2),
+						Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(1)));
+				assertThat(config.http2()).isTrue();
+				assertThat(config.followRedirects()).isTrue();
+				assertThat(config.maxRedirects()).isEqualTo(2);
+			});
+		this.contextRunner.withPropertyValues("pepperpy.network.http.pool.max-connections=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("pool.max-connections must be 1 or more but was 0"));
+	}
+
+	@Test
 	void backsOffWhenTheUserDefinesTheClient() {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(HttpClient.class).doesNotHaveBean("pepperpyHttpClient");
