@@ -42,7 +42,11 @@ final class TestServer implements AutoCloseable {
 	private final AtomicInteger open = new AtomicInteger();
 
 	private TestServer(Handler handler, int receiveBuffer) throws IOException {
-		this.serverSocket = new ServerSocket();
+		this(handler, receiveBuffer, new ServerSocket());
+	}
+
+	private TestServer(Handler handler, int receiveBuffer, ServerSocket serverSocket) throws IOException {
+		this.serverSocket = serverSocket;
 		if (receiveBuffer > 0) {
 			this.serverSocket.setReceiveBufferSize(receiveBuffer);
 		}
@@ -79,6 +83,10 @@ final class TestServer implements AutoCloseable {
 
 	static TestServer start(Handler handler, int receiveBuffer) throws IOException {
 		return new TestServer(handler, receiveBuffer);
+	}
+
+	static TestServer startTls(Handler handler, javax.net.ssl.SSLContext context) throws IOException {
+		return new TestServer(handler, 0, context.getServerSocketFactory().createServerSocket());
 	}
 
 	int port() {
