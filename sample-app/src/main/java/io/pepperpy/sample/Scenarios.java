@@ -1,5 +1,6 @@
 package io.pepperpy.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Map;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.NetworkException;
 import io.pepperpy.network.http.ResponseFormat;
+import io.pepperpy.network.tcp.TcpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -30,10 +32,13 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private final HttpClient client;
 
+	private final TcpClient tcpClient;
+
 	private int failures;
 
-	Scenarios(HttpClient client) {
+	Scenarios(HttpClient client, TcpClient tcpClient) {
 		this.client = client;
+		this.tcpClient = tcpClient;
 	}
 
 	@Override
@@ -71,6 +76,9 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 				.field("description", "Profile picture"))
 			.retrieve()
 			.block(WAIT));
+		step("TCP exchange with the echo server at " + this.tcpClient.config().address(), () -> new String(
+				this.tcpClient.send("Hello over TCP".getBytes(StandardCharsets.UTF_8)).block(WAIT),
+				StandardCharsets.UTF_8));
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
 	}
 

@@ -35,6 +35,8 @@ class SampleApplicationTests {
 			.contains("10 calls in")
 			.contains("Request failed with status 404: Not Found")
 			.contains("image.jpg (2048 bytes)")
+			.contains("TCP exchange with the echo server at tcp://127.0.0.1:")
+			.contains("-> echo: Hello over TCP")
 			.contains("All scenarios completed.");
 	}
 
