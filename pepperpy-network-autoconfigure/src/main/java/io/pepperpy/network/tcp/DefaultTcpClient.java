@@ -355,10 +355,7 @@ final class DefaultTcpClient implements TcpClient {
 			return Mono.error(error);
 		}
 		Execution execution = new Execution(call);
-		Mono<byte[]> result = Mono.defer(execution::attempt);
-		if (call.retries() > 0) {
-			result = result.retryWhen(Retry.from((signals) -> signals.concatMap(execution::onFailure)));
-		}
+		Mono<byte[]> result = execution.attemptWithRetries();
 		if (call.deadline() != null) {
 			result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
 		}
@@ -434,8 +431,20 @@ final class DefaultTcpClient implements TcpClient {
 			return maxWait;
 		}
 
-		Mono<Long> onFailure(Retry.RetrySignal signal) {
-			Throwable failure = signal.failure();
+		/**
+		 * The attempt, followed on a failure the policy approves by a delay and the next attempt. Written with
+		 * onErrorResume rather than retryWhen, which costs a companion publisher per exchange even when nothing
+		 * fails.
+		 */
+		Mono<byte[]> attemptWithRetries() {
+			Mono<byte[]> attempt = attempt();
+			if (this.call.retries() == 0) {
+				return attempt;
+			}
+			return attempt.onErrorResume((failure) -> onFailure(failure).then(Mono.defer(this::attemptWithRetries)));
+		}
+
+		Mono<Long> onFailure(Throwable failure) {
 			if (!(failure instanceof NetworkException network)) {
 				return Mono.error(failure);
 			}
