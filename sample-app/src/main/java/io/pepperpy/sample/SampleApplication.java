@@ -1,5 +1,6 @@
 package io.pepperpy.sample;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
@@ -10,7 +11,8 @@ import org.springframework.core.env.StandardEnvironment;
  * Uses the starter only through {@code application.yml} and an injected {@code HttpClient}.
  * <p>
  * With no {@code pepperpy.network.http.base-url} given (argument, environment or system property), it starts an
- * embedded demo API on a free loopback port and points the client at it.
+ * embedded demo API on a free loopback port and points the client at it; likewise, with no
+ * {@code pepperpy.network.tcp.host}, an embedded TCP echo server for the {@code TcpClient}.
  */
 @SpringBootApplication
 public class SampleApplication {
@@ -26,29 +28,43 @@ public class SampleApplication {
 	 */
 	static int run(String[] args) {
 		DemoApi demoApi = needsDemoApi(args) ? new DemoApi() : null;
+		EchoServer echoServer = notConfigured(args, "pepperpy.network.tcp.host", "PEPPERPY_NETWORK_TCP_HOST")
+				? new EchoServer() : null;
 		try {
 			SpringApplication application = new SpringApplication(SampleApplication.class);
+			Map<String, Object> defaults = new HashMap<>();
 			if (demoApi != null) {
-				application.setDefaultProperties(Map.of("pepperpy.network.http.base-url", demoApi.baseUrl()));
+				defaults.put("pepperpy.network.http.base-url", demoApi.baseUrl());
 			}
+			if (echoServer != null) {
+				defaults.put("pepperpy.network.tcp.host", "127.0.0.1");
+				defaults.put("pepperpy.network.tcp.port", echoServer.port());
+			}
+			application.setDefaultProperties(defaults);
 			return SpringApplication.exit(application.run(args));
 		}
 		finally {
 			if (demoApi != null) {
 				demoApi.close();
 			}
+			if (echoServer != null) {
+				echoServer.close();
+			}
 		}
 	}
 
 	private static boolean needsDemoApi(String[] args) {
+		return notConfigured(args, "pepperpy.network.http.base-url", "PEPPERPY_NETWORK_HTTP_BASEURL");
+	}
+
+	private static boolean notConfigured(String[] args, String property, String variable) {
 		for (String arg : args) {
-			if (arg.startsWith("--pepperpy.network.http.base-url=")) {
+			if (arg.startsWith("--" + property + "=")) {
 				return false;
 			}
 		}
 		StandardEnvironment environment = new StandardEnvironment();
-		return !environment.containsProperty("pepperpy.network.http.base-url")
-				&& !environment.containsProperty("PEPPERPY_NETWORK_HTTP_BASEURL");
+		return !environment.containsProperty(property) && !environment.containsProperty(variable);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.pepperpy.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.NetworkException;
 import io.pepperpy.network.http.ResponseFormat;
+import io.pepperpy.network.tcp.TcpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -33,10 +35,13 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private final MeterRegistry meters;
 
+	private final TcpClient tcpClient;
+
 	private int failures;
 
-	Scenarios(HttpClient client, MeterRegistry meters) {
+	Scenarios(HttpClient client, TcpClient tcpClient, MeterRegistry meters) {
 		this.client = client;
+		this.tcpClient = tcpClient;
 		this.meters = meters;
 	}
 
@@ -75,6 +80,9 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 				.field("description", "Profile picture"))
 			.retrieve()
 			.block(WAIT));
+		step("TCP exchange with the echo server at " + this.tcpClient.config().address(), () -> new String(
+				this.tcpClient.send("Hello over TCP".getBytes(StandardCharsets.UTF_8)).block(WAIT),
+				StandardCharsets.UTF_8));
 		printMetrics();
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
 	}

@@ -37,6 +37,8 @@ class SampleApplicationTests {
 			.contains("image.jpg (2048 bytes)")
 			.contains("pepperpy.http.client.calls GET /users/{id} status=200: 1 call(s)")
 			.contains("pepperpy.http.client.retries reason=status: 2")
+			.contains("TCP exchange with the echo server at tcp://127.0.0.1:")
+			.contains("-> echo: Hello over TCP")
 			.contains("All scenarios completed.");
 	}
 

@@ -1,0 +1,141 @@
+package io.pepperpy.network.tcp;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.pepperpy.network.http.NetworkException;
+import org.jspecify.annotations.Nullable;
+import reactor.pool.PoolAcquireTimeoutException;
+import reactor.pool.PoolShutdownException;
+
+/**
+ * Turns whatever Reactor Netty, Netty or the pool raised into a {@link NetworkException} that names the operation
+ * and the server address and keeps the original error as its cause.
+ */
+final class TcpErrors {
+
+	private TcpErrors() {
+	}
+
+	/**
+	 * The connection closed (end of stream) before a complete response frame arrived.
+	 */
+	static final class ClosedBeforeResponseException extends IOException {
+
+		ClosedBeforeResponseException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * A phase of an attempt did not complete in time.
+	 */
+	static final class PhaseTimeoutException extends TimeoutException {
+
+		PhaseTimeoutException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
+	 * A frame is larger than max-frame-length.
+	 */
+	static final class FrameTooLargeException extends IOException {
+
+		FrameTooLargeException(String message) {
+			super(message);
+		}
+
+	}
+
+	static NetworkException translate(Throwable ex, String operation, TcpConfig config) {
+		if (ex instanceof NetworkException network) {
+			return network;
+		}
+		String address = config.address();
+		String what = operation + " " + address;
+		if (ex instanceof PhaseTimeoutException) {
+			return NetworkException.of(NetworkException.Kind.TIMEOUT, what + " timed out: " + ex.getMessage(),
+					operation, address, ex);
+		}
+		if (ex instanceof PoolAcquireTimeoutException) {
+			return NetworkException.of(NetworkException.Kind.TIMEOUT,
+					what + " timed out: no pooled connection became free within connect-timeout "
+							+ format(config.connectTimeout()) + " (pool-size " + config.poolSize() + ")",
+					operation, address, ex);
+		}
+		if (ex instanceof PoolShutdownException) {
+			return NetworkException.of(NetworkException.Kind.IO, what + " failed: the client is closed", operation,
+					address, ex);
+		}
+		if (ex instanceof FrameTooLargeException || find(ex, TooLongFrameException.class) != null) {
+			return NetworkException.of(NetworkException.Kind.BODY_TOO_LARGE,
+					what + " failed: " + ((ex instanceof FrameTooLargeException) ? ex.getMessage()
+							: "the server sent a frame larger than max-frame-length "
+									+ config.effectiveMaxFrameLength() + " bytes (" + ex.getMessage() + ")"),
+					operation, address, ex);
+		}
+		SSLException ssl = find(ex, SSLException.class);
+		if (ssl != null) {
+			return NetworkException.of(NetworkException.Kind.TLS,
+					what + " failed: TLS handshake failed (" + ssl.getMessage() + ")", operation, address, ssl);
+		}
+		if (find(ex, ConnectTimeoutException.class) != null) {
+			return NetworkException.of(NetworkException.Kind.CONNECT,
+					what + " failed: connect timed out (" + ex.getMessage() + ")", operation, address, ex);
+		}
+		if (find(ex, ConnectException.class) != null || find(ex, UnknownHostException.class) != null
+				|| find(ex, NoRouteToHostException.class) != null
+				|| find(ex, UnresolvedAddressException.class) != null) {
+			return NetworkException.of(NetworkException.Kind.CONNECT,
+					what + " failed: could not connect (" + ex.getMessage() + ")", operation, address, ex);
+		}
+		if (ex instanceof TimeoutException) {
+			return NetworkException.of(NetworkException.Kind.TIMEOUT, what + " timed out: " + ex.getMessage(),
+					operation, address, ex);
+		}
+		if (ex instanceof ClosedBeforeResponseException || ex instanceof ClosedChannelException) {
+			return NetworkException.of(NetworkException.Kind.PROTOCOL, what + " failed: " + message(ex), operation,
+					address, ex);
+		}
+		if (find(ex, IOException.class) != null) {
+			return NetworkException.of(NetworkException.Kind.IO, what + " failed: " + message(ex), operation,
+					address, ex);
+		}
+		return NetworkException.of(NetworkException.Kind.IO,
+				what + " failed: " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), operation, address, ex);
+	}
+
+	private static String message(Throwable ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
+		Throwable current = ex;
+		for (int depth = 0; current != null && depth < 10; depth++) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			current = current.getCause();
+		}
+		return null;
+	}
+
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : millis + " ms";
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.pepperpy.network.tcp.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.tcp.TcpClient;
+import io.pepperpy.network.tcp.TcpConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Auto-configuration of the pepperpy {@link TcpClient}s: the default client {@code pepperpyTcpClient} from
+ * {@code pepperpy.network.tcp.*} when a host is set, and one client {@code <name>TcpClient}, qualified
+ * {@code <name>}, per {@code pepperpy.network.tcp.clients.<name>}. SSL bundles come from Boot's
+ * {@link SslBundles}; meters go to the {@link MeterRegistry} bean when there is one.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass({ reactor.netty.tcp.TcpClient.class, reactor.pool.Pool.class })
+@EnableConfigurationProperties(PepperpyTcpProperties.class)
+@Import(NamedTcpClientsRegistrar.class)
+public final class PepperpyTcpClientAutoConfiguration {
+
+	/**
+	 * Name of the default client's bean.
+	 */
+	public static final String DEFAULT_BEAN_NAME = "pepperpyTcpClient";
+
+	@Bean(name = DEFAULT_BEAN_NAME, destroyMethod = "close")
+	@Primary
+	@ConditionalOnMissingBean(TcpClient.class)
+	@ConditionalOnProperty(prefix = PepperpyTcpProperties.PREFIX, name = "host")
+	TcpClient pepperpyTcpClient(PepperpyTcpProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<SslBundles> sslBundles) {
+		return create(properties.toConfig(TcpConfig.DEFAULT_NAME).build(), meterRegistry.getIfUnique(),
+				sslBundles.getIfAvailable());
+	}
+
+	/**
+	 * Create a client, resolving its SSL bundle.
+	 * @param config the configuration
+	 * @param meterRegistry the registry, or {@code null}
+	 * @param sslBundles the bundles, or {@code null}
+	 * @return the client
+	 */
+	static TcpClient create(TcpConfig config, @Nullable MeterRegistry meterRegistry, @Nullable SslBundles sslBundles) {
+		TcpClient.Builder builder = TcpClient.builder().config(config).meterRegistry(meterRegistry);
+		if (config.sslBundle() != null) {
+			if (sslBundles == null) {
+				throw new IllegalStateException("TCP client '" + config.name() + "' uses ssl-bundle '"
+						+ config.sslBundle() + "' but there is no SslBundles bean");
+			}
+			SslBundle bundle = sslBundles.getBundle(config.sslBundle());
+			builder.tlsManagers(bundle.getManagers().getKeyManagerFactory(),
+					bundle.getManagers().getTrustManagerFactory());
+		}
+		return builder.build();
+	}
+
+}

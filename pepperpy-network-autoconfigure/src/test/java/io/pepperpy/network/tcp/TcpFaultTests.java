@@ -1,0 +1,317 @@
+package io.pepperpy.network.tcp;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.pepperpy.network.http.NetworkException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+import static io.pepperpy.network.tcp.TcpClientTests.awaitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Fault shapes against real loopback servers: refused, reset, stalled, half-closed, oversized frames, a server
+ * that does not read, cancellation and deadlines. Every failure is a typed {@link NetworkException} with a cause,
+ * within its timeout, and leaves no connection or buffer behind.
+ */
+@Timeout(30)
+class TcpFaultTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static NetworkException fail(TcpClient client, String request) {
+		return fail(client.send(bytes(request)));
+	}
+
+	private static NetworkException fail(Mono<byte[]> exchange) {
+		try {
+			exchange.block(WAIT);
+		}
+		catch (NetworkException ex) {
+			assertThat(ex.getCause()).as("cause").isNotNull();
+			assertThat(ex.method()).isNotNull();
+			assertThat(ex.url()).startsWith("tcp://127.0.0.1:");
+			return ex;
+		}
+		throw new AssertionError("expected a NetworkException");
+	}
+
+	private static int freePort() throws Exception {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	@Test
+	void refusedConnectionIsRetriedWithBackoffThenFailsWithConnect() throws Exception {
+		TcpConfig config = TcpConfig.builder()
+			.host("127.0.0.1")
+			.port(freePort())
+			.retries(3)
+			.retryDelay(Duration.ofMillis(50))
+			.retryBackoffMultiplier(2)
+			.build();
+		try (TcpClient client = TcpClient.create(config)) {
+			long start = System.nanoTime();
+			NetworkException ex = fail(client, "x");
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.CONNECT);
+			assertThat(ex).hasMessageContaining("could not connect");
+			assertThat(millis).as("50 + 100 + 200 ms of backoff").isGreaterThanOrEqualTo(350);
+		}
+	}
+
+	@Test
+	void refusedThenAcceptedSucceedsOnReconnect() throws Exception {
+		int port = freePort();
+		TcpConfig config = TcpConfig.builder().host("127.0.0.1").port(port).retries(10)
+			.retryDelay(Duration.ofMillis(100)).retryBackoffMultiplier(1).build();
+		try (TcpClient client = TcpClient.create(config)) {
+			Mono<byte[]> exchange = client.send(bytes("late")).cache();
+			Disposable subscription = exchange.subscribe(null, (ex) -> { });
+			Thread.sleep(250);
+			try (ServerSocket late = new ServerSocket()) {
+				late.setReuseAddress(true);
+				late.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+				Thread thread = new Thread(() -> {
+					try (java.net.Socket socket = late.accept()) {
+						String line = TestServer.readLine(socket.getInputStream());
+						socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+						socket.getOutputStream().flush();
+						socket.getInputStream().read();
+					}
+					catch (java.io.IOException ex) {
+						// client closed
+					}
+				});
+				thread.setDaemon(true);
+				thread.start();
+				assertThat(new String(exchange.block(WAIT), StandardCharsets.UTF_8)).isEqualTo("late");
+			}
+			subscription.dispose();
+		}
+	}
+
+	@Test
+	void resetAfterTheRequestIsNotRetriedUnlessIdempotent() throws Exception {
+		AtomicInteger requests = new AtomicInteger();
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			requests.incrementAndGet();
+			socket.setSoLinger(true, 0);
+			socket.close();
+		}); TcpClient client = TcpClient.create(server.config().retries(2).build())) {
+			NetworkException ex = fail(client, "pay");
+			assertThat(ex.kind()).isIn(NetworkException.Kind.IO, NetworkException.Kind.PROTOCOL);
+			assertThat(ex).hasMessageContaining("not retried").hasMessageContaining("idempotent");
+			assertThat(requests.get()).isEqualTo(1);
+			NetworkException idempotent = fail(client.exchange(bytes("read")).idempotent().retrieve());
+			assertThat(idempotent.kind()).isIn(NetworkException.Kind.IO, NetworkException.Kind.PROTOCOL);
+			awaitUntil(() -> requests.get() == 4);
+			awaitUntil(() -> server.open() == 0);
+		}
+	}
+
+	@Test
+	void idempotentExchangeIsRetriedOnANewConnectionAndSucceeds() throws Exception {
+		AtomicInteger connections = new AtomicInteger();
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			if (connections.incrementAndGet() == 1) {
+				TestServer.readLine(in);
+				socket.setSoLinger(true, 0);
+				return;
+			}
+			TestServer.echoLines(socket, in, out);
+		}); TcpClient client = TcpClient.create(server.config().idempotent(true).build())) {
+			assertThat(new String(client.send(bytes("get")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("get");
+			assertThat(server.accepted()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void stalledServerTimesOutAtTheReadTimeoutAndTheConnectionIsClosed() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			in.read();
+		}); TcpClient client = TcpClient
+			.create(server.config().readTimeout(Duration.ofMillis(300)).retries(0).build())) {
+			long start = System.nanoTime();
+			NetworkException ex = fail(client, "hello");
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			assertThat(ex).hasMessageContaining("read-timeout 300 ms");
+			assertThat(millis).isBetween(250L, 3000L);
+			awaitUntil(() -> server.open() == 0);
+		}
+	}
+
+	@Test
+	void halfCloseBeforeTheResponseIsAProtocolError() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			out.write(bytes("partial without newline"));
+			out.flush();
+			socket.shutdownOutput();
+			in.read();
+		}); TcpClient client = TcpClient.create(server.config().retries(0).build())) {
+			NetworkException ex = fail(client, "hello");
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.PROTOCOL);
+			assertThat(ex).hasMessageContaining("closed before a complete response frame");
+			awaitUntil(() -> server.open() == 0);
+		}
+	}
+
+	@Test
+	void oversizedResponseFrameIsRefusedAndTheConnectionClosed() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			out.write(new byte[4096]);
+			out.write('\n');
+			out.flush();
+			in.read();
+		}); TcpClient client = TcpClient.create(server.config().maxFrameLength(1024).idempotent(true).build())) {
+			NetworkException ex = fail(client, "hello");
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.BODY_TOO_LARGE);
+			assertThat(ex).hasMessageContaining("max-frame-length 1024");
+			assertThat(server.accepted()).as("not retried").isEqualTo(1);
+			awaitUntil(() -> server.open() == 0);
+		}
+	}
+
+	@Test
+	void oversizedLengthPrefixIsRefusedBeforeTheBodyArrives() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			new java.io.DataInputStream(in).readInt();
+			new java.io.DataOutputStream(out).writeInt(100_000_000);
+			out.flush();
+			in.read();
+		}); TcpClient client = TcpClient.create(server.config()
+			.framing(Framing.LENGTH_PREFIXED)
+			.maxFrameLength(1024)
+			.build())) {
+			NetworkException ex = fail(client, "");
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.BODY_TOO_LARGE);
+		}
+	}
+
+	@Test
+	void oversizedRequestFrameIsRefusedBeforeConnecting() throws Exception {
+		try (TestServer server = TestServer.start(TestServer::echoLines);
+				TcpClient client = TcpClient.create(server.config().maxFrameLength(8).build())) {
+			NetworkException ex = fail(client, "123456789");
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.BODY_TOO_LARGE);
+			assertThat(ex).hasMessageContaining("nothing was sent");
+			assertThat(server.accepted()).isZero();
+		}
+	}
+
+	@Test
+	void rawResponseLargerThanTheMaximumIsRefused() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			in.readAllBytes();
+			out.write(new byte[10_000]);
+			out.flush();
+		}); TcpClient client = TcpClient.create(server.config().framing(Framing.RAW).maxFrameLength(1000).build())) {
+			assertThat(fail(client, "x").kind()).isEqualTo(NetworkException.Kind.BODY_TOO_LARGE);
+		}
+	}
+
+	@Test
+	void serverThatDoesNotReadTripsTheWriteTimeout() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> Thread.sleep(20_000), 4096);
+				TcpClient client = TcpClient.create(server.config()
+					.framing(Framing.LENGTH_PREFIXED)
+					.maxFrameLength(64 * 1024 * 1024)
+					.writeTimeout(Duration.ofMillis(500))
+					.retries(0)
+					.build())) {
+			long start = System.nanoTime();
+			NetworkException ex = fail(client.send(new byte[48 * 1024 * 1024]));
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			assertThat(ex).hasMessageContaining("write-timeout 500 ms");
+			assertThat(millis).isLessThan(5000);
+		}
+	}
+
+	@Test
+	void cancellingAnExchangeClosesItsConnection() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			in.read();
+		}); TcpClient client = TcpClient.create(server.config().readTimeout(Duration.ofSeconds(20)).build())) {
+			Disposable exchange = client.send(bytes("slow")).subscribe();
+			awaitUntil(() -> server.open() == 1);
+			Thread.sleep(100);
+			exchange.dispose();
+			awaitUntil(() -> server.open() == 0);
+		}
+	}
+
+	@Test
+	void deadlineBoundsRetriesAndBackoff() throws Exception {
+		TcpConfig config = TcpConfig.builder()
+			.host("127.0.0.1")
+			.port(freePort())
+			.retries(100)
+			.retryDelay(Duration.ofMillis(100))
+			.retryBackoffMultiplier(1)
+			.deadline(Duration.ofMillis(400))
+			.build();
+		try (TcpClient client = TcpClient.create(config)) {
+			long start = System.nanoTime();
+			NetworkException ex = fail(client, "x");
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isIn(NetworkException.Kind.TIMEOUT, NetworkException.Kind.CONNECT);
+			assertThat(millis).isLessThan(2000);
+		}
+	}
+
+	@Test
+	void unsolicitedFrameClosesTheConnectionInsteadOfAnsweringTheNextExchange() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			out.write(bytes("reply\nextra\n"));
+			out.flush();
+			TestServer.echoLines(socket, in, out);
+		}); TcpClient client = TcpClient.create(server.config().build())) {
+			assertThat(new String(client.send(bytes("a")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("reply");
+			awaitUntil(() -> server.open() == 0 || server.accepted() > 1);
+			Thread.sleep(100);
+			byte[] next = client.send(bytes("b")).block(WAIT);
+			assertThat(new String(next, StandardCharsets.UTF_8)).isNotEqualTo("extra");
+		}
+	}
+
+	@Test
+	void poolExhaustionWaitsAtMostTheConnectTimeout() throws Exception {
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			TestServer.readLine(in);
+			in.read();
+		}); TcpClient client = TcpClient.create(server.config()
+			.poolSize(1)
+			.connectTimeout(Duration.ofMillis(300))
+			.readTimeout(Duration.ofSeconds(5))
+			.retries(0)
+			.build())) {
+			Disposable first = client.send(bytes("busy")).subscribe(null, (ex) -> { });
+			awaitUntil(() -> server.open() == 1);
+			NetworkException ex = fail(client, "second");
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			assertThat(ex).hasMessageContaining("no pooled connection became free");
+			first.dispose();
+		}
+	}
+
+}
