@@ -130,5 +130,7 @@ timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.netw
 # --- report and charts -----------------------------------------------------------------------------------------
 say "report"
 java -cp "$CP" io.pepperpy.network.benchmarks.Report "$RESULTS" "$COMMAND" > /dev/null
-gnuplot -e "dir='$RESULTS'" benchmarks/charts.gp
+columns() { if [[ -f "$1" ]]; then head -1 "$1" | wc -w; else echo 1; fi; }
+gnuplot -e "dir='$RESULTS'; cpu_n=$(columns "$RESULTS/raw/cpu.dat"); alloc_n=$(columns "$RESULTS/raw/alloc.dat"); tp_n=$(columns "$RESULTS/raw/throughput.dat")" \
+	benchmarks/charts.gp
 say "done: $RESULTS/results.md, $(cd "$RESULTS" && ls ./*.png | tr '\n' ' ')"

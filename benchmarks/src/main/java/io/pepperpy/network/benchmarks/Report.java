@@ -95,7 +95,10 @@ public final class Report {
 				+ " | " + String.join(" | ", Arrays.stream(Decode.values()).map((d) -> d + " req/s, 1 thread").toList())
 				+ " |");
 		line("|---" + "|---:".repeat(2 * Decode.values().length) + "|");
-		StringBuilder dat = new StringBuilder("arm TEXT JSON BYTES\n");
+		List<Decode> measured = Arrays.stream(Decode.values())
+			.filter((d) -> alloc.values().stream().anyMatch((byDecode) -> byDecode.containsKey(d)))
+			.toList();
+		StringBuilder dat = new StringBuilder("arm " + String.join(" ", measured.stream().map(Decode::name).toList()) + "\n");
 		for (Arm arm : alloc.keySet()) {
 			List<String> cells = new ArrayList<>();
 			List<String> ops = new ArrayList<>();
@@ -105,7 +108,9 @@ public final class Report {
 				double base = valueOf(alloc, Arm.WEBCLIENT, decode, 0);
 				cells.add((value == null) ? "–" : fmt("%.1f (%s)", value[0], ratio(value[0], base)));
 				ops.add((value == null) ? "–" : fmt("%.0f", value[1]));
-				dat.append(' ').append((value == null) ? "NaN" : fmt("%.2f", value[0]));
+				if (measured.contains(decode)) {
+					dat.append(' ').append((value == null) ? "NaN" : fmt("%.2f", value[0]));
+				}
 			}
 			dat.append('\n');
 			line("| " + arm.label() + " | " + String.join(" | ", cells) + " | " + String.join(" | ", ops) + " |");
@@ -118,6 +123,10 @@ public final class Report {
 			double base = valueOf(alloc, Arm.WEBCLIENT, decode, 0);
 			double off = valueOf(alloc, Arm.OURS_NO_METERS, decode, 0) - base;
 			double on = valueOf(alloc, Arm.OURS, decode, 0) - base;
+			if (Double.isNaN(off) || Double.isNaN(on)) {
+				line(fmt("| ours ≤ plain WebClient + 3 KB (meters off), + 6 KB (on) | %s | not measured | |", decode));
+				continue;
+			}
 			line(fmt("| ours, own meters off ≤ plain WebClient + 3 KB | %s | %+.1f KB | %s |", decode, off, met(off <= 3)));
 			line(fmt("| ours, own meters on ≤ plain WebClient + 6 KB | %s | %+.1f KB | %s |", decode, on, met(on <= 6)));
 		}
