@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark (parts a-g of benchmarks/README.md) in under 15 minutes and writes
+# benchmarks/results/results.md and its charts. QUICK=1 runs every part for seconds only (a smoke test whose
+# figures mean nothing) and writes to benchmarks/target/quick-results instead.
+#
+#   benchmarks/run.sh            # full run, on a quiet 2-core machine
+#   QUICK=1 benchmarks/run.sh    # smoke run
+#
+# nginx (one worker) is pinned to CPU ${SERVER_CPU:-1}, every client JVM to CPU ${CLIENT_CPU:-0}.
+set -euo pipefail
+# Every part runs under `timeout`, so a stuck part ends the run instead of leaving it running.
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+QUICK=${QUICK:-0}
+PORT=${BENCH_PORT:-18080}
+SERVER_CPU=${SERVER_CPU:-1}
+CLIENT_CPU=${CLIENT_CPU:-0}
+URL="http://127.0.0.1:${PORT}"
+COMMAND="benchmarks/run.sh"
+if [[ "$QUICK" == "1" ]]; then
+	RESULTS="$ROOT/benchmarks/target/quick-results"
+	COMMAND="QUICK=1 benchmarks/run.sh"
+else
+	RESULTS="$ROOT/benchmarks/results"
+fi
+STARTED=$(date +%s)
+say() { echo "[$(($(date +%s) - STARTED)) s] $*"; }
+
+# --- Debian packages -------------------------------------------------------------------------------------------
+missing=()
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+command -v taskset >/dev/null || missing+=(util-linux)
+if ((${#missing[@]})); then
+	say "installing ${missing[*]}"
+	SUDO=""
+	[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# --- nginx: /json (1 KB JSON) and /bytes (64 KiB), one worker on SERVER_CPU ----------------------------------------
+NGX=$(mktemp -d /tmp/pepperpy-bench-nginx.XXXXXX)
+chmod 755 "$NGX"
+stop_nginx() {
+	if [[ -f "$NGX/nginx.pid" ]]; then
+		kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true
+		sleep 0.5
+	fi
+	rm -rf "$NGX"
+}
+trap stop_nginx EXIT
+mkdir -p "$NGX/html" "$NGX/logs"
+cp "$ROOT/benchmarks/payload/user.json" "$NGX/html/json.json"
+head -c 65536 /dev/zero | tr '\0' 'x' > "$NGX/html/bytes.bin"
+chmod -R a+rX "$NGX/html"
+cat > "$NGX/nginx.conf" <<CONF
+worker_processes 1;
+pid $NGX/nginx.pid;
+error_log $NGX/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nodelay on;
+	keepalive_requests 100000000;
+	keepalive_timeout 120s;
+	open_file_cache max=16;
+	server {
+		listen 127.0.0.1:$PORT reuseport backlog=4096;
+		root $NGX/html;
+		location = /json { default_type application/json; try_files /json.json =404; }
+		location = /bytes { default_type application/octet-stream; try_files /bytes.bin =404; }
+	}
+}
+CONF
+taskset -c "$SERVER_CPU" "$NGINX" -p "$NGX" -c "$NGX/nginx.conf"
+for _ in $(seq 50); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+	sleep 0.1
+done
+say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes) and $URL/bytes on CPU $SERVER_CPU"
+
+# --- build -----------------------------------------------------------------------------------------------------
+say "building"
+./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package
+./mvnw -q -B -f benchmarks/startup-baseline/pom.xml dependency:build-classpath \
+	-Dmdep.outputFile="$ROOT/benchmarks/target/baseline-classpath.txt" >/dev/null
+CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+JVM=(-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url="$URL" -Dbench.quick="$([[ $QUICK == 1 ]] && echo true || echo false)"
+	-Dbench.raw="$RESULTS/raw/measurements.tsv")
+
+rm -rf "$RESULTS/raw"
+mkdir -p "$RESULTS/raw"
+{
+	echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB"
+	echo "$(java -version 2>&1 | head -1), $("$NGINX" -v 2>&1 | sed 's/.*: //')"
+	echo "pinning: nginx 1 worker on CPU $SERVER_CPU, client JVM on CPU $CLIENT_CPU (taskset), JVM ${JVM[*]:0:3}"
+	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)$([[ $QUICK == 1 ]] && echo ', QUICK smoke run: figures are not meaningful')"
+} > "$RESULTS/raw/machine.txt"
+cat "$RESULTS/raw/machine.txt"
+
+# --- (a) allocation per request: JMH -prof gc --------------------------------------------------------------------
+say "(a) allocation per request (JMH)"
+if [[ "$QUICK" == "1" ]]; then
+	JMH=(-wi 1 -w 300ms -i 1 -r 500ms -p decode=JSON)
+else
+	JMH=(-wi 2 -w 1s -i 3 -r 1s)
+fi
+timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" org.openjdk.jmh.Main AllocationBenchmark -prof gc -f 1 "${JMH[@]}" \
+	-jvmArgs "-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url=$URL" -rf json -rff "$RESULTS/raw/jmh.json" > "$RESULTS/raw/jmh.log"
+grep -E "^AllocationBenchmark.request(:gc.alloc.rate.norm)? " "$RESULTS/raw/jmh.log" || tail -20 "$RESULTS/raw/jmh.log"
+
+# --- (b) open-loop CPU, (c) closed-loop throughput, (g) overload ---------------------------------------------------
+say "(b) open-loop CPU per request, (c) closed-loop throughput, (g) overload"
+timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.LoadBenchmarks | tee "$RESULTS/raw/load.log"
+
+# --- (d) rate limiter, (e) retry delay: own server in the JVM; nginx is idle, so this JVM gets both CPUs -----------
+say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
+timeout 180 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks \
+	| tee "$RESULTS/raw/resilience.log"
+
+# --- (f) start-up with and without the starter -----------------------------------------------------------------
+say "(f) start-up"
+timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" | tee "$RESULTS/raw/startup.log"
+
+# --- report and charts -----------------------------------------------------------------------------------------
+say "report"
+java -cp "$CP" io.pepperpy.network.benchmarks.Report "$RESULTS" "$COMMAND" > /dev/null
+columns() { if [[ -f "$1" ]]; then head -1 "$1" | wc -w; else echo 1; fi; }
+gnuplot -e "dir='$RESULTS'; cpu_n=$(columns "$RESULTS/raw/cpu.dat"); alloc_n=$(columns "$RESULTS/raw/alloc.dat"); tp_n=$(columns "$RESULTS/raw/throughput.dat")" \
+	benchmarks/charts.gp
+say "done: $RESULTS/results.md, $(cd "$RESULTS" && ls ./*.png | tr '\n' ' ')"

@@ -1,0 +1,188 @@
+package io.pepperpy.network.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.HttpConfig;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Parts (b) open-loop CPU per request, (c) closed-loop throughput and (g) overload, against nginx, every arm in one
+ * JVM, arms interleaved within each round (A B C ... A B C ...), medians taken over the rounds by {@link Report}.
+ */
+public final class LoadBenchmarks {
+
+	private static final int[] RATES = { 2_000, 4_000 };
+
+	private static final int[] CONCURRENCY = { 1, 16, 256 };
+
+	private LoadBenchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		RawResults raw = new RawResults(Settings.RAW);
+		Map<Arm, BenchClient> clients = new EnumMap<>(Arm.class);
+		for (Arm arm : Arm.values()) {
+			clients.put(arm, arm.create(Settings.URL));
+		}
+		int rounds = Settings.count(5, 2);
+		log("warm-up");
+		for (Decode decode : Decode.values()) {
+			for (Arm arm : Arm.values()) {
+				LoadDriver.closedLoop(clients.get(arm), decode, 16, Settings.millis(1_500, 200));
+			}
+		}
+		openLoop(raw, clients, rounds);
+		closedLoop(raw, clients, rounds);
+		overload(raw, clients);
+		for (BenchClient client : clients.values()) {
+			client.close();
+		}
+		log("done");
+		System.exit(0);
+	}
+
+	/**
+	 * The offered rates per decode: both rates for the 1 KB document, the lower one for the 64 KiB body.
+	 */
+	private static List<Object[]> openLoopMatrix() {
+		List<Object[]> matrix = new ArrayList<>();
+		for (int rate : RATES) {
+			matrix.add(new Object[] { Decode.TEXT, rate });
+			matrix.add(new Object[] { Decode.JSON, rate });
+		}
+		matrix.add(new Object[] { Decode.BYTES, RATES[0] });
+		return matrix;
+	}
+
+	private static void openLoop(RawResults raw, Map<Arm, BenchClient> clients, int rounds) {
+		long duration = Settings.millis(1_200, 300);
+		for (int round = 1; round <= rounds; round++) {
+			for (Object[] cell : openLoopMatrix()) {
+				Decode decode = (Decode) cell[0];
+				int rate = (Integer) cell[1];
+				for (Arm arm : Arm.values()) {
+					System.gc();
+					LoadDriver.Result result = LoadDriver.openLoop(clients.get(arm), decode, rate, duration);
+					String param = Integer.toString(rate);
+					raw.add("openloop", arm.name(), decode.name(), param, round, "cpu_us", result.cpuMicrosPerRequest());
+					raw.add("openloop", arm.name(), decode.name(), param, round, "p50_us", micros(result.okLatency(), 50));
+					raw.add("openloop", arm.name(), decode.name(), param, round, "p99_us", micros(result.okLatency(), 99));
+					raw.add("openloop", arm.name(), decode.name(), param, round, "p999_us",
+							micros(result.okLatency(), 99.9));
+					raw.add("openloop", arm.name(), decode.name(), param, round, "errors", result.failed());
+					log("open-loop round %d %s %s %d/s: %.1f us CPU/request, p99 %.0f us, %d errors %s", round, arm,
+							decode, rate, result.cpuMicrosPerRequest(), micros(result.okLatency(), 99), result.failed(),
+							result.failures());
+				}
+			}
+		}
+	}
+
+	private static void closedLoop(RawResults raw, Map<Arm, BenchClient> clients, int rounds) {
+		long duration = Settings.millis(1_000, 300);
+		for (int round = 1; round <= rounds; round++) {
+			for (int concurrency : CONCURRENCY) {
+				for (Arm arm : Arm.values()) {
+					System.gc();
+					LoadDriver.Result result = LoadDriver.closedLoop(clients.get(arm), Decode.JSON, concurrency,
+							duration);
+					double rps = result.okPerSecond(result.nanos());
+					String param = Integer.toString(concurrency);
+					raw.add("closedloop", arm.name(), Decode.JSON.name(), param, round, "rps", rps);
+					raw.add("closedloop", arm.name(), Decode.JSON.name(), param, round, "error_pct",
+							100.0 * result.failed() / Math.max(1, result.ok() + result.failed()));
+					log("closed-loop round %d %s c=%d: %.0f req/s, %d errors %s", round, arm, concurrency, rps,
+							result.failed(), result.failures());
+				}
+			}
+		}
+	}
+
+	/**
+	 * Part (g): measure our client's capacity (closed loop, 16 in flight), then offer twice that open loop, once
+	 * with the limiter set to the capacity and a 100 ms rate-limit timeout, once with defaults (the connection
+	 * pool's pending-acquire limit is then the only bound).
+	 */
+	private static void overload(RawResults raw, Map<Arm, BenchClient> clients) {
+		long duration = Settings.millis(4_000, 1_000);
+		double[] capacities = new double[3];
+		for (int i = 0; i < capacities.length; i++) {
+			LoadDriver.Result result = LoadDriver.closedLoop(clients.get(Arm.OURS), Decode.JSON, 16,
+					Settings.millis(1_000, 300));
+			capacities[i] = result.okPerSecond(result.nanos());
+		}
+		Arrays.sort(capacities);
+		double capacity = capacities[1];
+		int limit = (int) capacity;
+		Arm.Fixtures fixtures = new Arm.Fixtures();
+		HttpClient limited = HttpClient.builder()
+			.config(HttpConfig.builder()
+				.baseUrl(Settings.URL)
+				.maxRateLimit(limit)
+				.rateLimitTimeout(Duration.ofMillis(100))
+				.build())
+			.webClientBuilder(WebClient.builder().observationRegistry(fixtures.observationRegistry))
+			.meterRegistry(fixtures.meterRegistry)
+			.build();
+		BenchClient limitedArm = new Arm.MonoArm() {
+			@Override
+			reactor.core.publisher.Mono<?> mono(Decode decode) {
+				return limited.get(decode.path()).retrieve(Arm.type(decode));
+			}
+		};
+		LoadDriver.closedLoop(limitedArm, Decode.JSON, 16, Settings.millis(1_000, 200));
+		Map<String, BenchClient> scenarios = Map.of("limiter", limitedArm, "defaults", clients.get(Arm.OURS));
+		for (String scenario : List.of("limiter", "defaults")) {
+			System.gc();
+			LoadDriver.Result result = LoadDriver.openLoop(scenarios.get(scenario), Decode.JSON, 2 * capacity,
+					duration);
+			double flowing = result.ok() * 1e9 / duration;
+			raw.add("overload", "OURS", "JSON", scenario, 1, "capacity_rps", capacity);
+			raw.add("overload", "OURS", "JSON", scenario, 1, "offered_rps", 2 * capacity);
+			raw.add("overload", "OURS", "JSON", scenario, 1, "flowing_rps", flowing);
+			raw.add("overload", "OURS", "JSON", scenario, 1, "flowing_pct", 100.0 * flowing / capacity);
+			raw.add("overload", "OURS", "JSON", scenario, 1, "rejected_pct",
+					100.0 * result.failed() / Math.max(1, result.sent()));
+			raw.add("overload", "OURS", "JSON", scenario, 1, "typed_pct",
+					100.0 * result.failures()
+						.entrySet()
+						.stream()
+						.filter((e) -> e.getKey().startsWith("NetworkException."))
+						.mapToLong(Map.Entry::getValue)
+						.sum() / Math.max(1, result.failed()));
+			raw.add("overload", "OURS", "JSON", scenario, 1, "reject_p50_ms", millis(result.failLatency(), 50));
+			raw.add("overload", "OURS", "JSON", scenario, 1, "reject_p99_ms", millis(result.failLatency(), 99));
+			raw.add("overload", "OURS", "JSON", scenario, 1, "reject_max_ms", result.failLatency().getMaxValue() / 1e6);
+			raw.add("overload", "OURS", "JSON", scenario, 1, "ok_p99_ms", millis(result.okLatency(), 99));
+			result.failures()
+				.forEach((type, count) -> raw.add("overload", "OURS", "JSON", scenario, 1, "failure:" + type, count));
+			log("overload %s: capacity %.0f/s, offered %.0f/s, flowing %.0f/s (%.0f %%), %d rejected %s, rejection p99 %.1f ms",
+					scenario, capacity, 2 * capacity, flowing, 100.0 * flowing / capacity, result.failed(),
+					result.failures(), millis(result.failLatency(), 99));
+		}
+		limited.close();
+	}
+
+	static double micros(Histogram histogram, double percentile) {
+		return (histogram.getTotalCount() == 0) ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1e3;
+	}
+
+	static double millis(Histogram histogram, double percentile) {
+		return (histogram.getTotalCount() == 0) ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1e6;
+	}
+
+	static void log(String format, Object... args) {
+		System.out.println(String.format(Locale.ROOT, format, args));
+	}
+
+}

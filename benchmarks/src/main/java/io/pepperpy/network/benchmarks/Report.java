@@ -1,0 +1,451 @@
+package io.pepperpy.network.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the raw measurements and the JMH results into {@code results.md} and the data files the charts are drawn
+ * from. Arguments: the results directory (holding {@code raw/}), the command that produced them.
+ */
+public final class Report {
+
+	private static final double KB = 1024.0;
+
+	private final List<RawResults.Row> rows;
+
+	private final StringBuilder md = new StringBuilder();
+
+	private final Path dir;
+
+	private Report(Path dir, List<RawResults.Row> rows) {
+		this.dir = dir;
+		this.rows = rows;
+	}
+
+	public static void main(String[] args) throws IOException {
+		Path dir = Path.of(args[0]);
+		String command = (args.length > 1) ? args[1] : "benchmarks/run.sh";
+		Report report = new Report(dir, RawResults.read(dir.resolve("raw/measurements.tsv")));
+		report.write(command);
+	}
+
+	private void write(String command) throws IOException {
+		String machine = read(this.dir.resolve("raw/machine.txt")).strip();
+		line("# pepperpy-network benchmark results");
+		line("");
+		line("Machine: " + machine.replace("\n", "; "));
+		line("");
+		line("Command: `" + command + "`");
+		line("");
+		line("Every ratio is to plain WebClient (same connector, pool and observation registry as ours). Medians of "
+				+ "the rounds, arms interleaved within each round. KB = 1,024 bytes. Throughput is information; "
+				+ "the gating figures are CPU per request at a fixed rate and allocation per request.");
+		line("");
+		allocation();
+		openLoop();
+		closedLoop();
+		overload();
+		rateLimiter();
+		retry();
+		startup();
+		Files.writeString(this.dir.resolve("results.md"), this.md.toString(), StandardCharsets.UTF_8);
+		System.out.println(this.md);
+	}
+
+	// (a) -----------------------------------------------------------------------------------------------------
+
+	private void allocation() throws IOException {
+		line("## Allocation per request (JMH `-prof gc`, gc.alloc.rate.norm, one caller thread)");
+		line("");
+		Path jmh = this.dir.resolve("raw/jmh.json");
+		if (!Files.exists(jmh)) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		Map<Arm, Map<Decode, double[]>> alloc = new EnumMap<>(Arm.class);
+		for (JsonNode result : JsonMapper.builder().build().readTree(jmh.toFile())) {
+			Arm arm = Arm.valueOf(result.path("params").path("arm").asString());
+			Decode decode = Decode.valueOf(result.path("params").path("decode").asString());
+			double norm = Double.NaN;
+			for (var entry : result.path("secondaryMetrics").properties()) {
+				if (entry.getKey().endsWith("gc.alloc.rate.norm")) {
+					norm = entry.getValue().path("score").asDouble();
+				}
+			}
+			double opsPerSecond = result.path("primaryMetric").path("score").asDouble();
+			alloc.computeIfAbsent(arm, (a) -> new EnumMap<>(Decode.class))
+				.put(decode, new double[] { norm / KB, opsPerSecond });
+		}
+		line("| Arm | " + String.join(" | ", Arrays.stream(Decode.values()).map((d) -> d + " KB/request").toList())
+				+ " | " + String.join(" | ", Arrays.stream(Decode.values()).map((d) -> d + " req/s, 1 thread").toList())
+				+ " |");
+		line("|---" + "|---:".repeat(2 * Decode.values().length) + "|");
+		List<Decode> measured = Arrays.stream(Decode.values())
+			.filter((d) -> alloc.values().stream().anyMatch((byDecode) -> byDecode.containsKey(d)))
+			.toList();
+		StringBuilder dat = new StringBuilder("arm " + String.join(" ", measured.stream().map(Decode::name).toList()) + "\n");
+		for (Arm arm : alloc.keySet()) {
+			List<String> cells = new ArrayList<>();
+			List<String> ops = new ArrayList<>();
+			dat.append('"').append(arm.label()).append('"');
+			for (Decode decode : Decode.values()) {
+				double[] value = alloc.get(arm).get(decode);
+				double base = valueOf(alloc, Arm.WEBCLIENT, decode, 0);
+				cells.add((value == null) ? "–" : fmt("%.1f (%s)", value[0], ratio(value[0], base)));
+				ops.add((value == null) ? "–" : fmt("%.0f", value[1]));
+				if (measured.contains(decode)) {
+					dat.append(' ').append((value == null) ? "NaN" : fmt("%.2f", value[0]));
+				}
+			}
+			dat.append('\n');
+			line("| " + arm.label() + " | " + String.join(" | ", cells) + " | " + String.join(" | ", ops) + " |");
+		}
+		Files.writeString(this.dir.resolve("raw/alloc.dat"), dat);
+		line("");
+		line("| Target | Decode | Figure | Met |");
+		line("|---|---|---:|---|");
+		for (Decode decode : Decode.values()) {
+			double base = valueOf(alloc, Arm.WEBCLIENT, decode, 0);
+			double off = valueOf(alloc, Arm.OURS_NO_METERS, decode, 0) - base;
+			double on = valueOf(alloc, Arm.OURS, decode, 0) - base;
+			if (Double.isNaN(off) || Double.isNaN(on)) {
+				line(fmt("| ours ≤ plain WebClient + 3 KB (meters off), + 6 KB (on) | %s | not measured | |", decode));
+				continue;
+			}
+			line(fmt("| ours, own meters off ≤ plain WebClient + 3 KB | %s | %+.1f KB | %s |", decode, off, met(off <= 3)));
+			line(fmt("| ours, own meters on ≤ plain WebClient + 6 KB | %s | %+.1f KB | %s |", decode, on, met(on <= 6)));
+		}
+		line("");
+	}
+
+	private static double valueOf(Map<Arm, Map<Decode, double[]>> alloc, Arm arm, Decode decode, int index) {
+		Map<Decode, double[]> byDecode = alloc.get(arm);
+		double[] value = (byDecode != null) ? byDecode.get(decode) : null;
+		return (value != null) ? value[index] : Double.NaN;
+	}
+
+	// (b) -----------------------------------------------------------------------------------------------------
+
+	private void openLoop() throws IOException {
+		line("## Client CPU per request at a fixed offered rate (open loop)");
+		line("");
+		line("Process CPU time (every thread's on-CPU time from /proc/self/task/*/schedstat, GC and JIT included; "
+				+ "getProcessCpuTime() counts 10 ms ticks) divided by requests, while one driver thread sends at fixed "
+				+ "intended times; latency is measured from the intended send time.");
+		line("");
+		List<String> cells = cells("openloop");
+		if (cells.isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("| Arm | " + String.join(" | ", cells.stream().map((c) -> c.replace("|", " ") + "/s µs CPU/request").toList()) + " |");
+		line("|---" + "|---:".repeat(cells.size()) + "|");
+		StringBuilder dat = new StringBuilder("arm " + String.join(" ", cells.stream().map((c) -> c.replace("|", "_") + "/s").toList()) + "\n");
+		for (Arm arm : Arm.values()) {
+			List<String> values = new ArrayList<>();
+			dat.append('"').append(arm.label()).append('"');
+			for (String cell : cells) {
+				double v = median("openloop", arm, cell, "cpu_us");
+				double base = median("openloop", Arm.WEBCLIENT, cell, "cpu_us");
+				values.add(fmt("%.1f (%s)", v, ratio(v, base)));
+				dat.append(' ').append(fmt("%.2f", v));
+			}
+			dat.append('\n');
+			line("| " + arm.label() + " | " + String.join(" | ", values) + " |");
+		}
+		Files.writeString(this.dir.resolve("raw/cpu.dat"), dat);
+		line("");
+		line("Latency of successful requests, µs (median over rounds of p50 / p99 / p99.9), and errors summed over rounds:");
+		line("");
+		line("| Arm | " + String.join(" | ", cells.stream().map((c) -> c.replace("|", " ") + "/s").toList()) + " |");
+		line("|---" + "|---:".repeat(cells.size()) + "|");
+		for (Arm arm : Arm.values()) {
+			List<String> values = new ArrayList<>();
+			for (String cell : cells) {
+				double errors = sum("openloop", arm, cell, "errors");
+				values.add(fmt("%.0f / %.0f / %.0f", median("openloop", arm, cell, "p50_us"),
+						median("openloop", arm, cell, "p99_us"), median("openloop", arm, cell, "p999_us"))
+						+ ((errors > 0) ? fmt(", %.0f errors", errors) : ""));
+			}
+			line("| " + arm.label() + " | " + String.join(" | ", values) + " |");
+		}
+		line("");
+		line("| Target | Case | Figure | Met |");
+		line("|---|---|---:|---|");
+		for (String cell : cells) {
+			double base = median("openloop", Arm.WEBCLIENT, cell, "cpu_us");
+			double ours = median("openloop", Arm.OURS, cell, "cpu_us") / base;
+			double off = median("openloop", Arm.OURS_NO_METERS, cell, "cpu_us") / base;
+			line(fmt("| CPU/request ours ≤ 1.10 × plain WebClient | %s/s | %.2f × | %s |", cell.replace("|", " "), ours,
+					met(ours <= 1.10)));
+			line(fmt("| (information) own meters off | %s/s | %.2f × | |", cell.replace("|", " "), off));
+		}
+		line("");
+	}
+
+	// (c) -----------------------------------------------------------------------------------------------------
+
+	private void closedLoop() throws IOException {
+		line("## Closed-loop throughput, JSON decode (information)");
+		line("");
+		List<String> cells = cells("closedloop");
+		if (cells.isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("Connection limits: the three Reactor Netty arms use the pool `HttpClient` builds (Reactor Netty's defaults); "
+				+ "OkHttp's dispatcher and Apache's pool are raised to 256 per host; the JDK client has no limit.");
+		line("");
+		line("| Arm | " + String.join(" | ", cells.stream().map((c) -> "c=" + c.split("\\|")[1] + " req/s").toList()) + " |");
+		line("|---" + "|---:".repeat(cells.size()) + "|");
+		StringBuilder dat = new StringBuilder("arm " + String.join(" ", cells.stream().map((c) -> "c" + c.split("\\|")[1]).toList()) + "\n");
+		for (Arm arm : Arm.values()) {
+			List<String> values = new ArrayList<>();
+			dat.append('"').append(arm.label()).append('"');
+			for (String cell : cells) {
+				double v = median("closedloop", arm, cell, "rps");
+				double base = median("closedloop", Arm.WEBCLIENT, cell, "rps");
+				double errors = median("closedloop", arm, cell, "error_pct");
+				values.add(fmt("%.0f (%s)", v, ratio(v, base)) + ((errors > 0) ? fmt(", %.1f %% errors", errors) : ""));
+				dat.append(' ').append(fmt("%.0f", v));
+			}
+			dat.append('\n');
+			line("| " + arm.label() + " | " + String.join(" | ", values) + " |");
+		}
+		Files.writeString(this.dir.resolve("raw/throughput.dat"), dat);
+		line("");
+		line("| Target | Case | Figure | Met |");
+		line("|---|---|---:|---|");
+		String last = null;
+		for (String cell : cells) {
+			double ratio = median("closedloop", Arm.OURS, cell, "rps") / median("closedloop", Arm.WEBCLIENT, cell, "rps");
+			line(fmt("| throughput ours ≥ 0.95 × plain WebClient | c=%s | %.2f × | %s |", cell.split("\\|")[1], ratio,
+					met(ratio >= 0.95)));
+			last = cell;
+		}
+		if (last != null && last.endsWith("|256")) {
+			double ours = median("closedloop", Arm.OURS, last, "rps");
+			for (Arm other : List.of(Arm.OKHTTP, Arm.RESTCLIENT_JDK, Arm.APACHE_ASYNC)) {
+				double theirs = median("closedloop", other, last, "rps");
+				line(fmt("| ours ahead of %s | c=256 | %.0f vs %.0f req/s | %s |", other.label(), ours, theirs,
+						met(ours > theirs)));
+			}
+		}
+		line("");
+	}
+
+	// (g) -----------------------------------------------------------------------------------------------------
+
+	private void overload() {
+		line("## Overload: offered 2 × our capacity (open loop, JSON)");
+		line("");
+		Set<String> scenarios = params("overload");
+		if (scenarios.isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("Capacity is our closed-loop throughput at 16 in flight, measured just before. `limiter`: max-rate-limit = "
+				+ "capacity, rate-limit-timeout 100 ms. `defaults`: no limiter; the connection pool's pending-acquire "
+				+ "limit is the only bound.");
+		line("");
+		line("| Scenario | Capacity req/s | Offered req/s | Flowing req/s | Flowing % of capacity | Rejected % | Typed % | Rejection p50 / p99 / max ms | Success p99 ms | Failures |");
+		line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+		for (String scenario : scenarios) {
+			Predicate<RawResults.Row> of = (r) -> r.part().equals("overload") && r.param().equals(scenario);
+			List<String> failures = this.rows.stream()
+				.filter(of.and((r) -> r.metric().startsWith("failure:")))
+				.map((r) -> r.metric().substring(8) + " " + fmt("%.0f", r.value()))
+				.toList();
+			line(fmt("| %s | %.0f | %.0f | %.0f | %.0f | %.1f | %.0f | %.1f / %.1f / %.1f | %.1f | %s |", scenario,
+					value(of, "capacity_rps"), value(of, "offered_rps"), value(of, "flowing_rps"),
+					value(of, "flowing_pct"), value(of, "rejected_pct"), value(of, "typed_pct"),
+					value(of, "reject_p50_ms"), value(of, "reject_p99_ms"), value(of, "reject_max_ms"),
+					value(of, "ok_p99_ms"), String.join(", ", failures)));
+		}
+		line("");
+		Predicate<RawResults.Row> limiter = (r) -> r.part().equals("overload") && r.param().equals("limiter");
+		double flowing = value(limiter, "flowing_pct");
+		double typed = value(limiter, "typed_pct");
+		double p99 = value(limiter, "reject_p99_ms");
+		line("| Target | Figure | Met |");
+		line("|---|---:|---|");
+		line(fmt("| ≥ 80 %% of capacity keeps flowing (limiter) | %.0f %% | %s |", flowing, met(flowing >= 80)));
+		line(fmt("| rejections are typed NetworkException (limiter) | %.0f %% | %s |", typed,
+				met(typed >= 100 || Double.isNaN(typed))));
+		line(fmt("| rejections are fast and bounded: p99 ≤ rate-limit-timeout + 10 ms (limiter) | %.1f ms | %s |", p99,
+				met(Double.isNaN(p99) || p99 <= 110)));
+		line("");
+	}
+
+	// (d) -----------------------------------------------------------------------------------------------------
+
+	private void rateLimiter() {
+		line("## Rate limiter accuracy (measured at the server by arrival time)");
+		line("");
+		Set<String> rates = params("ratelimit");
+		if (rates.isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("| Limit req/s | Demand req/s | Seconds | Achieved req/s | Error % | Max in any 100 ms | Allowed (R/10 + 1) | Rejected (RATE_LIMITED) | Other failures | Met |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+		for (String rate : rates) {
+			Predicate<RawResults.Row> of = (r) -> r.part().equals("ratelimit") && r.param().equals(rate);
+			double error = value(of, "error_pct");
+			double max = value(of, "max_100ms");
+			double allowed = value(of, "allowed_100ms");
+			line(fmt("| %s | %.0f | %.0f | %.2f | %+.2f | %.0f | %.0f | %.0f | %.0f | %s |", rate, value(of, "demand_rps"),
+					value(of, "seconds"), value(of, "achieved_rps"), error, max, allowed, value(of, "rejected"),
+					value(of, "other_failures"), met(Math.abs(error) <= 1 && max <= Math.floor(allowed))));
+		}
+		line("");
+	}
+
+	// (e) -----------------------------------------------------------------------------------------------------
+
+	private void retry() {
+		line("## Retry delay accuracy (jitter off; gap between attempts at the server minus the delay d)");
+		line("");
+		Set<String> delays = params("retry");
+		if (delays.isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("| d ms | Samples | Failures | Min ms | p50 ms | p99 ms | Max ms | Met (p99 within [d, d + 5 ms]) |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---|");
+		for (String delay : delays) {
+			Predicate<RawResults.Row> of = (r) -> r.part().equals("retry") && r.param().equals(delay);
+			double min = value(of, "min_ms");
+			double p99 = value(of, "p99_ms");
+			line(fmt("| %s | %.0f | %.0f | %+.2f | %+.2f | %+.2f | %+.2f | %s |", delay, value(of, "samples"),
+					value(of, "failures"), min, value(of, "p50_ms"), p99, value(of, "max_ms"),
+					met(min >= 0 && p99 <= 5)));
+		}
+		line("");
+	}
+
+	// (f) -----------------------------------------------------------------------------------------------------
+
+	private void startup() {
+		line("## Start-up of a minimal Spring Boot app (non-web), without and with the starter");
+		line("");
+		if (params("startup").isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		double without = medianOf((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER")
+				&& r.param().equals("-") && r.metric().equals("ready_ms"));
+		double with = medianOf((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER")
+				&& r.param().equals("-") && r.metric().equals("ready_ms"));
+		double wallWithout = medianOf((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER")
+				&& r.param().equals("-") && r.metric().equals("wall_ms"));
+		double wallWith = medianOf((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER")
+				&& r.param().equals("-") && r.metric().equals("wall_ms"));
+		long runs = this.rows.stream()
+			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER") && r.metric().equals("ready_ms"))
+			.count();
+		Predicate<RawResults.Row> check = (r) -> r.part().equals("startup") && r.param().equals("check");
+		double loopsBefore = value(check, "loops_before_first_request");
+		double loopsAfter = value(check, "loops_after_first_request");
+		line(fmt("Median of %d launches each, interleaved. Ready = JVM start to a refreshed context.", runs));
+		line("");
+		line("| | Ready ms | Launch to exit ms |");
+		line("|---|---:|---:|");
+		line(fmt("| without the starter | %.0f | %.0f |", without, wallWithout));
+		line(fmt("| with the starter | %.0f | %.0f |", with, wallWith));
+		line(fmt("| added by the starter | %+.0f | %+.0f |", with - without, wallWith - wallWithout));
+		line("");
+		line("| Target | Figure | Met |");
+		line("|---|---:|---|");
+		line(fmt("| the starter adds ≤ 50 ms (median ready time) | %+.0f ms | %s |", with - without,
+				met(with - without <= 50)));
+		line(fmt("| no Netty event loop before the first request | %.0f threads before, %.0f after the first request | %s |",
+				loopsBefore, loopsAfter, met(loopsBefore == 0)));
+		line(fmt("| no connection before the first request | %.0f sockets before, %.0f after | %s |",
+				value(check, "sockets_before_first_request"), value(check, "sockets_after_first_request"),
+				met(value(check, "sockets_before_first_request") == 0)));
+		line("");
+	}
+
+	// helpers --------------------------------------------------------------------------------------------------
+
+	private List<String> cells(String part) {
+		Set<String> cells = new LinkedHashSet<>();
+		this.rows.stream().filter((r) -> r.part().equals(part)).forEach((r) -> cells.add(r.decode() + "|" + r.param()));
+		return new ArrayList<>(cells);
+	}
+
+	private Set<String> params(String part) {
+		Set<String> params = new LinkedHashSet<>();
+		this.rows.stream().filter((r) -> r.part().equals(part)).forEach((r) -> params.add(r.param()));
+		return params;
+	}
+
+	private double median(String part, Arm arm, String cell, String metric) {
+		return medianOf((r) -> r.part().equals(part) && r.arm().equals(arm.name())
+				&& (r.decode() + "|" + r.param()).equals(cell) && r.metric().equals(metric));
+	}
+
+	private double sum(String part, Arm arm, String cell, String metric) {
+		return this.rows.stream()
+			.filter((r) -> r.part().equals(part) && r.arm().equals(arm.name())
+					&& (r.decode() + "|" + r.param()).equals(cell) && r.metric().equals(metric))
+			.mapToDouble(RawResults.Row::value)
+			.sum();
+	}
+
+	private double medianOf(Predicate<RawResults.Row> filter) {
+		double[] values = this.rows.stream().filter(filter).mapToDouble(RawResults.Row::value).filter((v) -> !Double.isNaN(v)).sorted().toArray();
+		if (values.length == 0) {
+			return Double.NaN;
+		}
+		int mid = values.length / 2;
+		return (values.length % 2 == 1) ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+	}
+
+	private double value(Predicate<RawResults.Row> of, String metric) {
+		return medianOf(of.and((r) -> r.metric().equals(metric)));
+	}
+
+	private static String ratio(double value, double base) {
+		return (Double.isNaN(value) || Double.isNaN(base) || base == 0) ? "–" : fmt("%.2f ×", value / base);
+	}
+
+	private static String met(boolean met) {
+		return met ? "met" : "**missed**";
+	}
+
+	private static String fmt(String format, Object... args) {
+		return String.format(Locale.ROOT, format, args);
+	}
+
+	private static String read(Path file) throws IOException {
+		return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "unknown";
+	}
+
+	private void line(String text) {
+		this.md.append(text).append('\n');
+	}
+
+}

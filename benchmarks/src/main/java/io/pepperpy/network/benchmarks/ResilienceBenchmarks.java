@@ -1,0 +1,233 @@
+package io.pepperpy.network.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.HttpConfig;
+
+/**
+ * Parts (d) rate-limiter accuracy and (e) retry-delay accuracy, both measured at a Reactor Netty server in this
+ * JVM that records each request's arrival {@link System#nanoTime()}.
+ */
+public final class ResilienceBenchmarks {
+
+	private static final int[] RATES = { 10, 100, 1_000, 10_000 };
+
+	private static final long[] DELAYS_MILLIS = { 10, 100, 1_000 };
+
+	private ResilienceBenchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		RawResults raw = new RawResults(Settings.RAW);
+		Server server = new Server();
+		try {
+			rateLimiter(raw, server);
+			retryDelay(raw, server);
+		}
+		finally {
+			server.close();
+		}
+		LoadBenchmarks.log("done");
+		System.exit(0);
+	}
+
+	private static void rateLimiter(RawResults raw, Server server) {
+		long seconds = Settings.QUICK ? 2 : 10;
+		for (int rate : RATES) {
+			HttpConfig config = HttpConfig.builder()
+				.name("rate-" + rate)
+				.baseUrl(server.url())
+				.maxRateLimit(rate)
+				.rateLimitTimeout(Duration.ofSeconds(1))
+				.retries(0)
+				.build();
+			try (HttpClient client = HttpClient.create(config)) {
+				client.get("/ok").retrieve(String.class).onErrorResume((ex) -> Mono.empty()).block();
+				BenchClient arm = new Arm.MonoArm() {
+					@Override
+					Mono<?> mono(Decode decode) {
+						return client.get("/ok").retrieve(String.class);
+					}
+				};
+				LoadDriver.closedLoop(arm, Decode.TEXT, 1, 1_100_000_000L);
+				server.clearArrivals();
+				LoadDriver.Result result = LoadDriver.openLoop(arm, Decode.TEXT, 3.0 * rate, seconds * 1_000_000_000L);
+				long[] arrivals = server.arrivals();
+				if (arrivals.length == 0) {
+					LoadBenchmarks.log("rate limiter %d/s: no request arrived %s", rate, result.failures());
+					continue;
+				}
+				long first = arrivals[0];
+				long windowEnd = first + seconds * 1_000_000_000L;
+				long inWindow = Arrays.stream(arrivals).filter((t) -> t < windowEnd).count();
+				double achieved = inWindow / (double) seconds;
+				int maxWindow = maxInWindow(arrivals, 100_000_000L);
+				long rejected = result.failures().getOrDefault("NetworkException.RATE_LIMITED", 0L);
+				long otherFailures = result.failed() - rejected;
+				String param = Integer.toString(rate);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "achieved_rps", achieved);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "error_pct", 100.0 * (achieved - rate) / rate);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "max_100ms", maxWindow);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "allowed_100ms", rate / 10.0 + 1);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "demand_rps", 3.0 * rate);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "rejected", rejected);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "other_failures", otherFailures);
+				raw.add("ratelimit", "OURS", "TEXT", param, 1, "seconds", seconds);
+				LoadBenchmarks.log(
+						"rate limiter %d/s: achieved %.2f/s (%+.2f %%), max %d in 100 ms (allowed %.0f), %d rejected, %d other failures %s",
+						rate, achieved, 100.0 * (achieved - rate) / rate, maxWindow, rate / 10.0 + 1, rejected,
+						otherFailures, result.failures());
+			}
+		}
+	}
+
+	static int maxInWindow(long[] sorted, long window) {
+		int best = 0;
+		int left = 0;
+		for (int right = 0; right < sorted.length; right++) {
+			while (sorted[right] - sorted[left] >= window) {
+				left++;
+			}
+			best = Math.max(best, right - left + 1);
+		}
+		return best;
+	}
+
+	private static void retryDelay(RawResults raw, Server server) {
+		for (long delay : DELAYS_MILLIS) {
+			int requests = Settings.count((delay >= 1_000) ? 100 : 200, 20);
+			HttpConfig config = HttpConfig.builder()
+				.name("retry-" + delay)
+				.baseUrl(server.url())
+				.retries(1)
+				.retryDelay(Duration.ofMillis(delay))
+				.retryJitter(Duration.ZERO)
+				.retryBudgetMinPerSecond(100_000)
+				.build();
+			try (HttpClient client = HttpClient.create(config)) {
+				client.get("/ok").retrieve(String.class).block();
+				server.flaky.clear();
+				AtomicInteger ids = new AtomicInteger();
+				BenchClient arm = new Arm.MonoArm() {
+					@Override
+					Mono<?> mono(Decode decode) {
+						return client.get("/flaky/{id}", ids.incrementAndGet()).retrieve(String.class);
+					}
+				};
+				LoadDriver.Result result = LoadDriver.openLoop(arm, Decode.TEXT, 100, requests * 10_000_000L);
+				List<Double> excess = new ArrayList<>();
+				for (List<Long> times : server.flaky.values()) {
+					if (times.size() >= 2) {
+						excess.add((times.get(1) - times.get(0)) / 1e6 - delay);
+					}
+				}
+				double[] sorted = excess.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+				String param = Long.toString(delay);
+				raw.add("retry", "OURS", "TEXT", param, 1, "samples", sorted.length);
+				raw.add("retry", "OURS", "TEXT", param, 1, "failures", result.failed());
+				if (sorted.length > 0) {
+					raw.add("retry", "OURS", "TEXT", param, 1, "min_ms", sorted[0]);
+					raw.add("retry", "OURS", "TEXT", param, 1, "p50_ms", percentile(sorted, 50));
+					raw.add("retry", "OURS", "TEXT", param, 1, "p99_ms", percentile(sorted, 99));
+					raw.add("retry", "OURS", "TEXT", param, 1, "max_ms", sorted[sorted.length - 1]);
+				}
+				LoadBenchmarks.log("retry delay %d ms: %d gaps, excess over the delay min %.2f p50 %.2f p99 %.2f max %.2f ms, %d failures %s",
+						delay, sorted.length, (sorted.length > 0) ? sorted[0] : Double.NaN, percentile(sorted, 50),
+						percentile(sorted, 99), (sorted.length > 0) ? sorted[sorted.length - 1] : Double.NaN,
+						result.failed(), result.failures());
+			}
+		}
+	}
+
+	/**
+	 * Nearest-rank percentile of a sorted array.
+	 */
+	static double percentile(double[] sorted, double percentile) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+		return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+	}
+
+	/**
+	 * The recording server: {@code /ok} answers 200; {@code /flaky/{id}} answers 503 to an id's first request and
+	 * 200 after.
+	 */
+	static final class Server implements AutoCloseable {
+
+		private final long[] arrivals = new long[2_000_000];
+
+		private final AtomicInteger arrivalCount = new AtomicInteger();
+
+		final Map<String, List<Long>> flaky = new ConcurrentHashMap<>();
+
+		private final LoopResources loops = LoopResources.create("bench-server", 1, true);
+
+		private final DisposableServer server;
+
+		Server() {
+			this.server = HttpServer.create()
+				.host("127.0.0.1")
+				.port(0)
+				.runOn(this.loops)
+				.route((routes) -> routes.get("/ok", (request, response) -> {
+					long now = System.nanoTime();
+					int index = this.arrivalCount.getAndIncrement();
+					if (index < this.arrivals.length) {
+						this.arrivals[index] = now;
+					}
+					return response.sendString(Mono.just("ok"));
+				}).get("/flaky/{id}", (request, response) -> {
+					long now = System.nanoTime();
+					List<Long> times = this.flaky.computeIfAbsent(request.param("id"),
+							(id) -> new CopyOnWriteArrayList<>());
+					times.add(now);
+					if (times.size() == 1) {
+						return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).sendString(Mono.just("busy"));
+					}
+					return response.sendString(Mono.just("ok"));
+				}))
+				.bindNow();
+		}
+
+		void clearArrivals() {
+			this.arrivalCount.set(0);
+		}
+
+		/**
+		 * Return the recorded arrival times, sorted. Call it once the load has stopped.
+		 */
+		long[] arrivals() {
+			long[] copy = Arrays.copyOf(this.arrivals, Math.min(this.arrivals.length, this.arrivalCount.get()));
+			Arrays.sort(copy);
+			return copy;
+		}
+
+		String url() {
+			return "http://127.0.0.1:" + this.server.port();
+		}
+
+		@Override
+		public void close() {
+			this.server.disposeNow();
+			this.loops.dispose();
+		}
+
+	}
+
+}
