@@ -17,6 +17,11 @@ import org.springframework.core.env.StandardEnvironment;
 @SpringBootApplication
 public class SampleApplication {
 
+	@org.springframework.context.annotation.Bean
+	UsersApi usersApi(@org.springframework.beans.factory.annotation.Qualifier("users") io.pepperpy.network.http.HttpClient users) {
+		return users.service(UsersApi.class);
+	}
+
 	public static void main(String[] args) {
 		System.exit(run(args));
 	}

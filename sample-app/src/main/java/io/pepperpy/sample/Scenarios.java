@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -39,8 +40,15 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private int failures;
 
-	Scenarios(HttpClient client, TcpClient tcpClient, MeterRegistry meters) {
+	private final UsersApi usersApi;
+
+	private final HttpClient statusClient;
+
+	Scenarios(HttpClient client, TcpClient tcpClient, MeterRegistry meters, UsersApi usersApi,
+			@Qualifier("status") HttpClient statusClient) {
 		this.client = client;
+		this.usersApi = usersApi;
+		this.statusClient = statusClient;
 		this.tcpClient = tcpClient;
 		this.meters = meters;
 	}
@@ -83,6 +91,10 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 		step("TCP exchange with the echo server at " + this.tcpClient.config().address(), () -> new String(
 				this.tcpClient.send("Hello over TCP".getBytes(StandardCharsets.UTF_8)).block(WAIT),
 				StandardCharsets.UTF_8));
+		step("UsersApi.getUser(2) (@HttpExchange over the named client 'users')", () -> this.usersApi.getUser(2));
+		step("UsersApi.createUser (@HttpExchange, POST)", () -> this.usersApi.createUser(Map.of("name", "Grace Hopper")));
+		step("Named client 'status' (TEXT, its own limit of " + this.statusClient.config().maxRateLimit() + "/s)",
+				() -> this.statusClient.get("/status").retrieve().block(WAIT));
 		printMetrics();
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
 	}
@@ -99,7 +111,7 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private void printMetrics() {
 		print("Metrics recorded by the client:");
-		this.meters.find("pepperpy.http.client.calls").timers().stream()
+		this.meters.find("pepperpy.http.client.calls").tag("client", "default").timers().stream()
 			.sorted(java.util.Comparator.comparing((timer) -> timer.getId().getTag("uri") + timer.getId().getTag("status")))
 			.forEach((timer) -> print(String.format("  pepperpy.http.client.calls %s %s status=%s: %d call(s), mean %.1f ms",
 					timer.getId().getTag("method"), timer.getId().getTag("uri"), timer.getId().getTag("status"),
@@ -108,8 +120,8 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 			.forEach((counter) -> print(String.format("  pepperpy.http.client.retries reason=%s: %.0f",
 					counter.getId().getTag("reason"), counter.count())));
 		this.meters.find("pepperpy.http.client.rate.limit.wait").timers()
-			.forEach((timer) -> print(String.format("  pepperpy.http.client.rate.limit.wait: %d permits, max %.0f ms",
-					timer.count(), timer.max(java.util.concurrent.TimeUnit.MILLISECONDS))));
+			.forEach((timer) -> print(String.format("  pepperpy.http.client.rate.limit.wait client=%s: %d permits, max %.0f ms",
+					timer.getId().getTag("client"), timer.count(), timer.max(java.util.concurrent.TimeUnit.MILLISECONDS))));
 	}
 
 	private static void print(String line) {

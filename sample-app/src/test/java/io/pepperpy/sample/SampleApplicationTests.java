@@ -39,6 +39,9 @@ class SampleApplicationTests {
 			.contains("pepperpy.http.client.retries reason=status: 2")
 			.contains("TCP exchange with the echo server at tcp://127.0.0.1:")
 			.contains("-> echo: Hello over TCP")
+			.contains("UsersApi.getUser(2) (@HttpExchange over the named client 'users') -> {id=2, name=Ada Lovelace}")
+			.contains("UsersApi.createUser (@HttpExchange, POST) -> {id=3, received={name=Grace Hopper}")
+			.contains("Named client 'status' (TEXT, its own limit of 5/s) -> All systems operational")
 			.contains("All scenarios completed.");
 	}
 

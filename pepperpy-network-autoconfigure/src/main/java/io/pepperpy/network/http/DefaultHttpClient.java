@@ -118,7 +118,8 @@ final class DefaultHttpClient implements HttpClient {
 
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
-			List<HttpClientCustomizer> customizers) {
+			List<HttpClientCustomizer> customizers, javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
@@ -144,7 +145,7 @@ final class DefaultHttpClient implements HttpClient {
 			.build();
 		this.metrics.connections(this.poolStats);
 		reactor.netty.http.client.HttpClient connector = createConnector(config, this.connectionProvider,
-				this.logger);
+				this.logger, keyManagers, trustManagers);
 		for (HttpClientCustomizer customizer : customizers) {
 			connector = customizer.customizeConnector(config.name(), connector);
 		}
@@ -175,7 +176,8 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	private static reactor.netty.http.client.HttpClient createConnector(HttpConfig config,
-			ConnectionProvider provider, Logger logger) {
+			ConnectionProvider provider, Logger logger, javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
 		Duration connectTimeout = (config.connectTimeout().compareTo(config.timeout()) < 0) ? config.connectTimeout()
 				: config.timeout();
 		reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(provider)
@@ -183,6 +185,17 @@ final class DefaultHttpClient implements HttpClient {
 			.compress(true);
 		if (config.http2()) {
 			client = client.protocol(reactor.netty.http.HttpProtocol.H2, reactor.netty.http.HttpProtocol.HTTP11);
+		}
+		if (config.verifySsl() && (keyManagers != null || trustManagers != null)) {
+			Http11SslContextSpec tls = Http11SslContextSpec.forClient().configure((builder) -> {
+				if (keyManagers != null) {
+					builder.keyManager(keyManagers);
+				}
+				if (trustManagers != null) {
+					builder.trustManager(trustManagers);
+				}
+			});
+			client = client.secure((spec) -> spec.sslContext(tls));
 		}
 		if (!config.verifySsl()) {
 			logger.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
@@ -219,6 +232,13 @@ final class DefaultHttpClient implements HttpClient {
 		Objects.requireNonNull(method, "method must not be null");
 		Objects.requireNonNull(uriTemplate, "uriTemplate must not be null");
 		return new DefaultRequestSpec(method, uriTemplate, (uriVariables != null) ? uriVariables : new Object[0]);
+	}
+
+	@Override
+	public RequestSpec method(HttpMethod method, String uriTemplate, Map<String, ?> uriVariables) {
+		Objects.requireNonNull(method, "method must not be null");
+		Objects.requireNonNull(uriTemplate, "uriTemplate must not be null");
+		return new DefaultRequestSpec(method, uriTemplate, (uriVariables != null) ? uriVariables : Map.of());
 	}
 
 	@Override
@@ -262,8 +282,32 @@ final class DefaultHttpClient implements HttpClient {
 
 	@Override
 	public void close() {
+		this.closed = true;
 		this.connectionProvider.dispose();
 	}
+
+	@Override
+	public Mono<Void> closeGracefully() {
+		return Mono.defer(() -> {
+			this.closed = true;
+			Duration grace = this.config.shutdownGracePeriod();
+			if (this.inFlight.get() > 0) {
+				this.logger.info("Closing HTTP client '{}': waiting up to {} ms for {} call(s) in flight",
+						this.config.name(), grace.toMillis(), this.inFlight.get());
+			}
+			return Flux.interval(Duration.ofMillis(20))
+				.filter((tick) -> this.inFlight.get() == 0)
+				.next()
+				.timeout(grace, Mono.fromRunnable(() -> this.logger.warn(
+						"HTTP client '{}' closed with {} call(s) still in flight after its shutdown-grace-period",
+						this.config.name(), this.inFlight.get())))
+				.then(this.connectionProvider.disposeLater());
+		});
+	}
+
+	private volatile boolean closed;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
 
 	@Override
 	public String toString() {
@@ -309,7 +353,7 @@ final class DefaultHttpClient implements HttpClient {
 
 		private final String uriTemplate;
 
-		private final Object[] uriVariables;
+		private final Object uriVariables;
 
 		private final HttpHeaders headers = new HttpHeaders();
 
@@ -333,7 +377,7 @@ final class DefaultHttpClient implements HttpClient {
 
 		private boolean oneShotBody;
 
-		DefaultRequestSpec(HttpMethod method, String uriTemplate, Object[] uriVariables) {
+		DefaultRequestSpec(HttpMethod method, String uriTemplate, Object uriVariables) {
 			this.method = method;
 			this.uriTemplate = uriTemplate;
 			this.uriVariables = uriVariables;
@@ -477,6 +521,16 @@ final class DefaultHttpClient implements HttpClient {
 		}
 
 		@Override
+		public <T> Mono<HttpResponse<T>> exchange(ParameterizedTypeReference<T> type) {
+			JavaType javaType = DefaultHttpClient.this.jsonMapper.constructType(type.getType());
+			return execute((call, response) -> readBytes(response)
+				.map((bytes) -> Optional.of(DefaultHttpClient.this.<T>parseJson(call, bytes, javaType)))
+				.defaultIfEmpty(Optional.empty())
+				.map((body) -> new HttpResponse<>(response.statusCode(), response.headers().asHttpHeaders(),
+						body.orElse(null))));
+		}
+
+		@Override
 		public <T> Mono<HttpResponse<T>> exchange(Class<T> type) {
 			return execute((call, response) -> readBody(call, response, type).map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
@@ -502,7 +556,9 @@ final class DefaultHttpClient implements HttpClient {
 			}
 			URI url;
 			try {
-				url = DefaultHttpClient.this.uriBuilderFactory.expand(this.uriTemplate, this.uriVariables);
+				url = (this.uriVariables instanceof Map<?, ?> named)
+						? DefaultHttpClient.this.uriBuilderFactory.expand(this.uriTemplate, namedVariables(named))
+						: DefaultHttpClient.this.uriBuilderFactory.expand(this.uriTemplate, (Object[]) this.uriVariables);
 			}
 			catch (RuntimeException ex) {
 				String template = DefaultHttpClient.this.redactor.template(this.uriTemplate);
@@ -523,6 +579,11 @@ final class DefaultHttpClient implements HttpClient {
 			return new Call(this.method, url, displayUrl, this.uriTemplate, merged, this.body, this.oneShotBody,
 					webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries, this.retries != null,
 					this.retryDelay, this.raiseForStatus, DefaultHttpClient.this.config.retryNonIdempotent());
+		}
+
+		@SuppressWarnings("unchecked")
+		private static Map<String, ?> namedVariables(Map<?, ?> variables) {
+			return (Map<String, ?>) variables;
 		}
 
 		private void checkOrigin(URI url, String displayUrl) {
@@ -595,6 +656,19 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	private <R> Mono<R> execute(Call call, ResponseHandler<R> handler) {
+		return Mono.defer(() -> {
+			if (this.closed) {
+				return Mono.error(NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+						call.method() + " " + call.displayUrl() + " was not sent: HTTP client '" + this.config.name()
+								+ "' is closed",
+						call.method().name(), call.displayUrl(), null));
+			}
+			this.inFlight.incrementAndGet();
+			return executeOpen(call, handler).doFinally((signal) -> this.inFlight.decrementAndGet());
+		});
+	}
+
+	private <R> Mono<R> executeOpen(Call call, ResponseHandler<R> handler) {
 		return Mono.defer(() -> {
 			Execution<R> execution = new Execution<>(call, handler);
 			this.budget.recordCall();

@@ -111,6 +111,15 @@ public interface HttpClient extends AutoCloseable {
 	RequestSpec method(HttpMethod method, String uriTemplate, Object... uriVariables);
 
 	/**
+	 * Start a request with any method and named URI variables.
+	 * @param method the HTTP method
+	 * @param uriTemplate a path relative to the base URL, or an absolute URL
+	 * @param uriVariables values for the template's variables, by name
+	 * @return the request spec
+	 */
+	RequestSpec method(HttpMethod method, String uriTemplate, Map<String, ?> uriVariables);
+
+	/**
 	 * Return the configuration this client was built with.
 	 * @return the configuration
 	 */
@@ -123,10 +132,33 @@ public interface HttpClient extends AutoCloseable {
 	HttpClientState state();
 
 	/**
-	 * Release the client's connection pool. Calls in flight fail; the client cannot be used afterwards.
+	 * Release the client's connection pool at once. Calls in flight fail with a {@link NetworkException}; new
+	 * calls are refused.
 	 */
 	@Override
 	void close();
+
+	/**
+	 * Refuse new calls, wait for the calls in flight to finish for at most the configured
+	 * {@code shutdown-grace-period}, then release the connection pool; calls still in flight then fail with a
+	 * {@link NetworkException}.
+	 * @return a {@code Mono} that completes when the pool is released
+	 */
+	Mono<Void> closeGracefully();
+
+	/**
+	 * Create a client for a Spring {@code @HttpExchange} interface, backed by this client: its methods get this
+	 * client's base URL, headers, retries, rate limit, interceptors and metrics.
+	 * @param <S> the interface type
+	 * @param serviceType the interface
+	 * @return the proxy
+	 */
+	default <S> S service(Class<S> serviceType) {
+		return org.springframework.web.service.invoker.HttpServiceProxyFactory
+			.builderFor(new HttpClientExchangeAdapter(this))
+			.build()
+			.createClient(serviceType);
+	}
 
 	/**
 	 * Create a standalone client with the brief's defaults.
@@ -169,6 +201,10 @@ public interface HttpClient extends AutoCloseable {
 		private io.micrometer.observation.@Nullable ObservationRegistry observationRegistry;
 
 		private final java.util.List<HttpClientCustomizer> customizers = new java.util.ArrayList<>();
+
+		private javax.net.ssl.@Nullable KeyManagerFactory keyManagers;
+
+		private javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
 
 		private Builder() {
 		}
@@ -236,6 +272,20 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Use these key and trust managers for TLS (a client certificate for mutual TLS, a private trust store),
+		 * for example those of a Spring Boot SSL bundle.
+		 * @param keyManagers the key managers, or {@code null} for no client certificate
+		 * @param trustManagers the trust managers, or {@code null} for the JVM's trust store
+		 * @return this builder
+		 */
+		public Builder tls(javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
+				javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
+			this.keyManagers = keyManagers;
+			this.trustManagers = trustManagers;
+			return this;
+		}
+
+		/**
 		 * Build the client.
 		 * @return a new client
 		 */
@@ -243,7 +293,8 @@ public interface HttpClient extends AutoCloseable {
 			return new DefaultHttpClient(this.config,
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
 					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
-					this.meterRegistry, this.observationRegistry, java.util.List.copyOf(this.customizers));
+					this.meterRegistry, this.observationRegistry, java.util.List.copyOf(this.customizers),
+					this.keyManagers, this.trustManagers);
 		}
 
 	}
@@ -394,6 +445,14 @@ public interface HttpClient extends AutoCloseable {
 		 * @return the response
 		 */
 		<T> Mono<HttpResponse<T>> exchange(Class<T> type);
+
+		/**
+		 * Send the request and return status, headers and the body decoded as JSON into the given generic type.
+		 * @param <T> the body type
+		 * @param type the body type
+		 * @return the response
+		 */
+		<T> Mono<HttpResponse<T>> exchange(ParameterizedTypeReference<T> type);
 
 	}
 

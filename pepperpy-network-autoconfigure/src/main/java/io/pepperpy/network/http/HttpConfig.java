@@ -64,6 +64,7 @@ import org.springframework.util.StringUtils;
  * @param maxRedirects most redirects followed in one attempt
  * @param pool the client's connection pool
  * @param http2 whether HTTP/2 is offered (with HTTP/1.1 as fallback)
+ * @param shutdownGracePeriod longest time {@link HttpClient#closeGracefully()} waits for calls in flight
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
@@ -73,7 +74,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
 		@Nullable RetryPredicate retryPredicate, Set<String> redactHeaders, Set<String> redactQueryParams,
 		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled, boolean followRedirects,
-		int maxRedirects, Pool pool, boolean http2) {
+		int maxRedirects, Pool pool, boolean http2, Duration shutdownGracePeriod) {
 
 	/**
 	 * Settings of a client's own connection pool.
@@ -181,6 +182,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		redactHeaders = Set.copyOf((redactHeaders != null) ? redactHeaders : Set.of());
 		redactQueryParams = Set.copyOf((redactQueryParams != null) ? redactQueryParams : Set.of());
 		Assert.notNull(pool, "pool must not be null");
+		checkNotNegative("shutdown-grace-period", shutdownGracePeriod);
 		if (maxRedirects < 0) {
 			throw new IllegalArgumentException("max-redirects must be 0 or more but was " + maxRedirects);
 		}
@@ -335,6 +337,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private boolean http2;
 
+		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
 		private Builder() {
 		}
 
@@ -373,6 +377,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.maxRedirects = config.maxRedirects;
 			this.pool = config.pool;
 			this.http2 = config.http2;
+			this.shutdownGracePeriod = config.shutdownGracePeriod;
 		}
 
 		/**
@@ -738,6 +743,16 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set the longest time a graceful close waits for calls in flight.
+		 * @param shutdownGracePeriod the grace period
+		 * @return this builder
+		 */
+		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
+			this.shutdownGracePeriod = shutdownGracePeriod;
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -750,7 +765,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
 					this.retryBudgetMinPerSecond, this.retryPredicate, this.redactHeaders, this.redactQueryParams,
 					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled, this.followRedirects,
-					this.maxRedirects, this.pool, this.http2);
+					this.maxRedirects, this.pool, this.http2, this.shutdownGracePeriod);
 		}
 
 	}

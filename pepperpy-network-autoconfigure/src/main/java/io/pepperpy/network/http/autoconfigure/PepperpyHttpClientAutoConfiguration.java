@@ -1,57 +1,133 @@
 package io.pepperpy.network.http.autoconfigure;
 
-import io.pepperpy.network.http.HttpClient;
-import io.pepperpy.network.http.HttpConfig;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpClientCustomizer;
+import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.http.RetryPredicate;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Auto-configuration of the pepperpy {@link HttpClient}: maps {@code pepperpy.network.http.*} once into an
- * {@link HttpConfig} bean, with every {@link RequestInterceptor} bean in {@code @Order}, and builds the client
- * from Boot's {@link WebClient.Builder} (so its codecs, customizers and observation apply).
+ * Auto-configuration of pepperpy {@link HttpClient}s: maps {@code pepperpy.network.http.*} once into the default
+ * {@link HttpConfig} bean and client ({@code pepperpyHttpClient}), registers one client per
+ * {@code pepperpy.network.http.clients.<name>} ({@code <name>HttpClient}, {@code @Qualifier("<name>")}), and
+ * builds each from Boot's {@link WebClient.Builder} (so its codecs, customizers and observation apply) with its
+ * own connector, pool, rate limiter, retry budget and meters.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @EnableConfigurationProperties(PepperpyHttpProperties.class)
+@Import(NamedHttpClientsRegistrar.class)
 public final class PepperpyHttpClientAutoConfiguration {
+
+	/**
+	 * Name of the default client bean.
+	 */
+	public static final String DEFAULT_BEAN_NAME = "pepperpyHttpClient";
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpConfig pepperpyHttpConfig(PepperpyHttpProperties properties, ObjectProvider<RequestInterceptor> interceptors,
-			ObjectProvider<RetryPredicate> retryPredicate) {
-		return properties.toConfig(HttpConfig.DEFAULT_NAME)
-			.interceptors(interceptors.orderedStream().toList())
-			.retryPredicate(retryPredicate.getIfUnique())
-			.build();
+	HttpConfig pepperpyHttpConfig(PepperpyHttpProperties properties, ListableBeanFactory beanFactory) {
+		return config(properties, HttpConfig.DEFAULT_NAME, properties, beanFactory);
+	}
+
+	@Bean(name = DEFAULT_BEAN_NAME)
+	@Primary
+	@ConditionalOnMissingBean(HttpClient.class)
+	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, PepperpyHttpProperties properties,
+			ListableBeanFactory beanFactory) {
+		return create(pepperpyHttpConfig, properties.getSslBundle(), beanFactory);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(HttpClient.class)
-	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<MeterRegistry> meterRegistry,
-			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<HttpClientCustomizer> customizers) {
-		HttpClient.Builder builder = HttpClient.builder().config(pepperpyHttpConfig);
-		webClientBuilder.ifAvailable(builder::webClientBuilder);
-		jsonMapper.ifAvailable(builder::jsonMapper);
-		meterRegistry.ifUnique(builder::meterRegistry);
-		observationRegistry.ifUnique(builder::observationRegistry);
-		customizers.orderedStream().forEach(builder::customizer);
+	@ConditionalOnMissingBean
+	HttpClientsLifecycle pepperpyHttpClientsLifecycle(ObjectProvider<HttpClient> clients) {
+		return new HttpClientsLifecycle(clients);
+	}
+
+	/**
+	 * Build a client's configuration from its properties, with the retry predicate bean and the interceptor beans
+	 * that apply to it: every interceptor no client lists, plus those its {@code interceptors} property lists, in
+	 * {@code @Order}.
+	 */
+	static HttpConfig config(PepperpyHttpClientProperties client, String name, PepperpyHttpProperties all,
+			ListableBeanFactory beanFactory) {
+		Set<String> listedAnywhere = new LinkedHashSet<>(all.getInterceptors());
+		all.getClients().values().forEach((named) -> listedAnywhere.addAll(named.getInterceptors()));
+		for (String listed : listedAnywhere) {
+			if (!beanFactory.containsBean(listed)) {
+				throw new IllegalStateException("pepperpy.network.http interceptors list '" + listed
+						+ "', but there is no RequestInterceptor bean of that name");
+			}
+		}
+		List<String> names = List.of(beanFactory.getBeanNamesForType(RequestInterceptor.class));
+		List<RequestInterceptor> interceptors = beanFactory.getBeanProvider(RequestInterceptor.class)
+			.orderedStream()
+			.filter((interceptor) -> {
+				String beanName = beanName(beanFactory, names, interceptor);
+				return beanName == null || !listedAnywhere.contains(beanName)
+						|| client.getInterceptors().contains(beanName);
+			})
+			.toList();
+		return client.toConfig(name)
+			.interceptors(interceptors)
+			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
+			.build();
+	}
+
+	private static @Nullable String beanName(ListableBeanFactory beanFactory, List<String> names, Object bean) {
+		for (String name : names) {
+			if (beanFactory.getBean(name) == bean) {
+				return name;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Build a client from Boot's infrastructure beans.
+	 */
+	static HttpClient create(HttpConfig config, @Nullable String sslBundle, ListableBeanFactory beanFactory) {
+		HttpClient.Builder builder = HttpClient.builder().config(config);
+		beanFactory.getBeanProvider(WebClient.Builder.class).ifAvailable(builder::webClientBuilder);
+		beanFactory.getBeanProvider(JsonMapper.class).ifAvailable(builder::jsonMapper);
+		beanFactory.getBeanProvider(MeterRegistry.class).ifUnique(builder::meterRegistry);
+		beanFactory.getBeanProvider(ObservationRegistry.class).ifUnique(builder::observationRegistry);
+		beanFactory.getBeanProvider(HttpClientCustomizer.class).orderedStream().forEach(builder::customizer);
+		if (sslBundle != null) {
+			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
+			if (bundles == null) {
+				throw new IllegalStateException("HTTP client '" + config.name() + "' uses ssl-bundle '" + sslBundle
+						+ "' but SSL bundles are not available (spring.ssl.bundle.*)");
+			}
+			SslBundle bundle = bundles.getBundle(sslBundle);
+			builder.tls(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory());
+		}
 		return builder.build();
 	}
 
