@@ -1,6 +1,7 @@
 package io.pepperpy.network.http;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -84,15 +85,33 @@ final class ClientMetrics {
 			.register(this.registry);
 	}
 
+	private record CallKey(String method, String uri, String status, String outcome, String exception) {
+	}
+
+	private record AttemptKey(String method, String uri, String status, String outcome) {
+	}
+
+	/**
+	 * Meters already registered, so the hot path costs one small key and a map lookup instead of a builder, tags
+	 * and a registry lookup per call. Bounded: the tags are bounded.
+	 */
+	private final Map<CallKey, Timer> calls = new ConcurrentHashMap<>();
+
+	private final Map<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
+
+	private @Nullable Timer rateLimitWait;
+
 	void call(String method, String uri, String status, String outcome, String exception, long nanos) {
 		if (this.registry == null) {
 			return;
 		}
-		Timer.builder(PREFIX + "calls")
+		MeterRegistry registry = this.registry;
+		this.calls.computeIfAbsent(new CallKey(method, uri, status, outcome, exception), (key) -> Timer
+			.builder(PREFIX + "calls")
 			.description("Logical calls, retries, backoff and rate-limit waits included")
-			.tags(Tags.of("client", this.client, "method", method, "uri", uri, "status", status, "outcome", outcome,
-					"exception", exception))
-			.register(this.registry)
+			.tags(Tags.of("client", this.client, "method", key.method(), "uri", key.uri(), "status", key.status(),
+					"outcome", key.outcome(), "exception", key.exception()))
+			.register(registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
@@ -100,10 +119,13 @@ final class ClientMetrics {
 		if (this.registry == null || !this.perAttempt) {
 			return;
 		}
-		Counter.builder(PREFIX + "attempts")
+		MeterRegistry registry = this.registry;
+		this.attempts.computeIfAbsent(new AttemptKey(method, uri, status, outcome), (key) -> Counter
+			.builder(PREFIX + "attempts")
 			.description("Attempts sent, first attempts and retries")
-			.tags(Tags.of("client", this.client, "method", method, "uri", uri, "status", status, "outcome", outcome))
-			.register(this.registry)
+			.tags(Tags.of("client", this.client, "method", key.method(), "uri", key.uri(), "status", key.status(),
+					"outcome", key.outcome()))
+			.register(registry))
 			.increment();
 	}
 
@@ -133,11 +155,15 @@ final class ClientMetrics {
 		if (this.registry == null) {
 			return;
 		}
-		Timer.builder(PREFIX + "rate.limit.wait")
-			.description("Time calls waited for a rate-limit permit")
-			.tags(Tags.of("client", this.client))
-			.register(this.registry)
-			.record(nanos, TimeUnit.NANOSECONDS);
+		Timer timer = this.rateLimitWait;
+		if (timer == null) {
+			timer = Timer.builder(PREFIX + "rate.limit.wait")
+				.description("Time calls waited for a rate-limit permit")
+				.tags(Tags.of("client", this.client))
+				.register(this.registry);
+			this.rateLimitWait = timer;
+		}
+		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 }

@@ -34,7 +34,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -80,6 +79,13 @@ final class DefaultHttpClient implements HttpClient {
 
 	private static final int MAX_PROXIED_CLIENTS = 16;
 
+	/**
+	 * The call-level observation exists to parent the attempts' spans; without Micrometer Tracing it would only
+	 * duplicate {@code pepperpy.http.client.calls} at the cost of an observation per call.
+	 */
+	private static final boolean TRACING_PRESENT = org.springframework.util.ClassUtils
+		.isPresent("io.micrometer.tracing.Tracer", DefaultHttpClient.class.getClassLoader());
+
 	private final HttpConfig config;
 
 	private final Logger logger;
@@ -100,6 +106,8 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final RetryBudget budget;
 
+	private final RetryPolicy defaultRetryPolicy;
+
 	private final ClientMetrics metrics;
 
 	private final java.time.Clock wallClock = java.time.Clock.systemUTC();
@@ -107,6 +115,10 @@ final class DefaultHttpClient implements HttpClient {
 	private final Redactor redactor;
 
 	private final PoolStats poolStats = new PoolStats();
+
+	private final HttpHeaders defaultHeaders;
+
+	private final JavaType objectType;
 
 	private final ObservationRegistry observationRegistry;
 
@@ -126,11 +138,15 @@ final class DefaultHttpClient implements HttpClient {
 		this.metrics = new ClientMetrics(config.metricsEnabled() ? meterRegistry : null, config.name(),
 				config.metricsPerAttempt());
 		this.jsonMapper = jsonMapper;
+		this.objectType = jsonMapper.constructType(Object.class);
 		this.interceptors = config.interceptors();
 		List<RequestInterceptor> reversed = new ArrayList<>(config.interceptors());
 		Collections.reverse(reversed);
 		this.reversedInterceptors = List.copyOf(reversed);
 		this.baseUrl = (config.baseUrl() != null) ? URI.create(config.baseUrl()) : null;
+		HttpHeaders defaults = new HttpHeaders();
+		config.headers().forEach(defaults::set);
+		this.defaultHeaders = HttpHeaders.readOnlyHttpHeaders(defaults);
 		this.uriBuilderFactory = (config.baseUrl() != null) ? new DefaultUriBuilderFactory(config.baseUrl())
 				: new DefaultUriBuilderFactory();
 		HttpConfig.Pool pool = config.pool();
@@ -167,6 +183,7 @@ final class DefaultHttpClient implements HttpClient {
 			customizer.customize(config.name(), webClientBuilder);
 		}
 		this.webClient = webClientBuilder.build();
+		this.defaultRetryPolicy = buildRetryPolicy(config.retries(), config.retryDelay());
 		this.gate = new RateGate(config.maxRateLimit(), System::nanoTime, this.metrics::rateLimitWait);
 		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
 	}
@@ -335,10 +352,17 @@ final class DefaultHttpClient implements HttpClient {
 	/**
 	 * What one call needs, worked out once before the first attempt.
 	 */
-	private record Call(HttpMethod method, URI url, String displayUrl, String uriTemplate, HttpHeaders headers,
+	private record Call(HttpMethod method, URI url, Redactor redactor, String uriTemplate, HttpHeaders headers,
 			@Nullable BodyInserter<?, ? super org.springframework.http.client.reactive.ClientHttpRequest> body,
 			boolean oneShotBody, WebClient webClient, Duration timeout, @Nullable Duration deadline, int retries,
 			boolean retriesExplicit, Duration retryDelay, boolean raiseForStatus, boolean retryNonIdempotent) {
+
+		/**
+		 * The URL as it may be shown: computed only when a message or log line needs it.
+		 */
+		String displayUrl() {
+			return this.redactor.url(this.url);
+		}
 
 		boolean mayRetryAfterSending() {
 			return IDEMPOTENT_METHODS.contains(this.method) || this.retriesExplicit || this.retryNonIdempotent
@@ -507,8 +531,7 @@ final class DefaultHttpClient implements HttpClient {
 		@Override
 		public <T> Mono<T> retrieve(ParameterizedTypeReference<T> type) {
 			JavaType javaType = DefaultHttpClient.this.jsonMapper.constructType(type.getType());
-			return execute((call, response) -> readBytes(response)
-				.map((bytes) -> DefaultHttpClient.this.<T>parseJson(call, bytes, javaType)));
+			return execute((call, response) -> DefaultHttpClient.this.<T>readJson(call, response, javaType));
 		}
 
 		@Override
@@ -523,8 +546,8 @@ final class DefaultHttpClient implements HttpClient {
 		@Override
 		public <T> Mono<HttpResponse<T>> exchange(ParameterizedTypeReference<T> type) {
 			JavaType javaType = DefaultHttpClient.this.jsonMapper.constructType(type.getType());
-			return execute((call, response) -> readBytes(response)
-				.map((bytes) -> Optional.of(DefaultHttpClient.this.<T>parseJson(call, bytes, javaType)))
+			return execute((call, response) -> DefaultHttpClient.this.<T>readJson(call, response, javaType)
+				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty())
 				.map((body) -> new HttpResponse<>(response.statusCode(), response.headers().asHttpHeaders(),
 						body.orElse(null))));
@@ -566,19 +589,22 @@ final class DefaultHttpClient implements HttpClient {
 						"Invalid URL template '" + template + "' for " + this.method + ": " + ex.getClass().getSimpleName(),
 						this.method.name(), template, null);
 			}
-			String displayUrl = DefaultHttpClient.this.redactor.url(url);
-			checkOrigin(url, displayUrl);
-			HttpHeaders merged = new HttpHeaders();
-			DefaultHttpClient.this.config.headers().forEach(merged::set);
-			merged.putAll(this.headers);
-			if (this.contentType != null) {
-				merged.setContentType(this.contentType);
+			checkOrigin(url);
+			HttpHeaders merged = DefaultHttpClient.this.defaultHeaders;
+			if (!this.headers.isEmpty() || this.contentType != null) {
+				checkHeaders(this.headers, url);
+				merged = new HttpHeaders();
+				merged.putAll(DefaultHttpClient.this.defaultHeaders);
+				merged.putAll(this.headers);
+				if (this.contentType != null) {
+					merged.setContentType(this.contentType);
+				}
 			}
-			checkHeaders(merged, displayUrl);
 			int effectiveRetries = (this.retries != null) ? this.retries : DefaultHttpClient.this.config.retries();
-			return new Call(this.method, url, displayUrl, this.uriTemplate, merged, this.body, this.oneShotBody,
-					webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries, this.retries != null,
-					this.retryDelay, this.raiseForStatus, DefaultHttpClient.this.config.retryNonIdempotent());
+			return new Call(this.method, url, DefaultHttpClient.this.redactor, this.uriTemplate, merged, this.body,
+					this.oneShotBody, webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries,
+					this.retries != null, this.retryDelay, this.raiseForStatus,
+					DefaultHttpClient.this.config.retryNonIdempotent());
 		}
 
 		@SuppressWarnings("unchecked")
@@ -586,9 +612,10 @@ final class DefaultHttpClient implements HttpClient {
 			return (Map<String, ?>) variables;
 		}
 
-		private void checkOrigin(URI url, String displayUrl) {
+		private void checkOrigin(URI url) {
 			URI base = DefaultHttpClient.this.baseUrl;
 			if (base != null && !sameOrigin(base, url)) {
+				String displayUrl = DefaultHttpClient.this.redactor.url(url);
 				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
 						"Refusing " + this.method + " " + displayUrl + ": it is outside the origin of the base URL "
 								+ origin(base) + ", and default headers (credentials) are only sent there; "
@@ -598,20 +625,23 @@ final class DefaultHttpClient implements HttpClient {
 			String scheme = url.getScheme();
 			if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
 					|| url.getHost() == null) {
+				String displayUrl = DefaultHttpClient.this.redactor.url(url);
 				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, "Refusing " + this.method + " "
 						+ displayUrl + ": the URL must be absolute http(s) (no base-url is configured)",
 						this.method.name(), displayUrl, null);
 			}
 		}
 
-		private void checkHeaders(HttpHeaders headers, String displayUrl) {
+		private void checkHeaders(HttpHeaders headers, URI url) {
 			headers.forEach((name, values) -> values.forEach((value) -> {
 				try {
-					HeaderChecks.check(name, value, this.method + " " + displayUrl);
+					HeaderChecks.check(name, value, "request");
 				}
 				catch (IllegalArgumentException ex) {
-					throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, ex.getMessage(),
-							this.method.name(), displayUrl, null);
+					String displayUrl = DefaultHttpClient.this.redactor.url(url);
+					throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+							"Refusing " + this.method + " " + displayUrl + ": " + ex.getMessage(), this.method.name(),
+							displayUrl, null);
 				}
 			}));
 		}
@@ -672,10 +702,7 @@ final class DefaultHttpClient implements HttpClient {
 		return Mono.defer(() -> {
 			Execution<R> execution = new Execution<>(call, handler);
 			this.budget.recordCall();
-			Mono<R> result = Mono.defer(execution::nextAttempt);
-			if (call.retries() > 0) {
-				result = result.retryWhen(Retry.from((signals) -> signals.concatMap(execution::onFailure)));
-			}
+			Mono<R> result = (call.retries() > 0) ? withRetries(execution) : Mono.defer(execution::nextAttempt);
 			if (call.deadline() != null) {
 				result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
 			}
@@ -689,11 +716,20 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	/**
+	 * An attempt that, when it fails, asks the policy and resubscribes after the delay. Unlike
+	 * {@code retryWhen}, this allocates nothing on the success path.
+	 */
+	private <R> Mono<R> withRetries(Execution<R> execution) {
+		return Mono.defer(execution::nextAttempt)
+			.onErrorResume((failure) -> execution.onFailure(failure).then(Mono.defer(() -> withRetries(execution))));
+	}
+
+	/**
 	 * Observe the whole call as {@code pepperpy.http.client.call}, the parent of each attempt's observation, so a
 	 * trace shows one span per call with one child per attempt.
 	 */
 	private <R> Mono<R> observe(Call call, Execution<R> execution, Mono<R> result) {
-		if (this.observationRegistry.isNoop()) {
+		if (!TRACING_PRESENT || this.observationRegistry.isNoop()) {
 			return result;
 		}
 		return Mono.deferContextual((context) -> {
@@ -727,7 +763,7 @@ final class DefaultHttpClient implements HttpClient {
 
 		private final long deadlineNanos;
 
-		private final BackOffExecution backOff;
+		private @Nullable BackOffExecution backOff;
 
 		private final String uriTag;
 
@@ -740,7 +776,6 @@ final class DefaultHttpClient implements HttpClient {
 			this.handler = handler;
 			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
 					: Long.MAX_VALUE;
-			this.backOff = (call.retries() > 0) ? retryPolicy(call).getBackOff().start() : () -> BackOffExecution.STOP;
 			this.uriTag = (DefaultHttpClient.this.metrics.enabled()
 					|| !DefaultHttpClient.this.observationRegistry.isNoop())
 							? DefaultHttpClient.this.metrics.uriTag(call.uriTemplate()) : "";
@@ -752,6 +787,9 @@ final class DefaultHttpClient implements HttpClient {
 			if (this.deadlineNanos != Long.MAX_VALUE) {
 				Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
 				maxWait = (remaining.compareTo(maxWait) < 0) ? remaining : maxWait;
+			}
+			if (DefaultHttpClient.this.gate.isOpen()) {
+				return attempt(this, number);
 			}
 			return DefaultHttpClient.this.gate.acquire(maxWait)
 				.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited)
@@ -765,8 +803,7 @@ final class DefaultHttpClient implements HttpClient {
 					this.call.method().name(), this.call.displayUrl(), ex);
 		}
 
-		Mono<Long> onFailure(Retry.RetrySignal signal) {
-			Throwable failure = signal.failure();
+		Mono<Long> onFailure(Throwable failure) {
 			if (failure instanceof ApprovedRetry approved) {
 				return Mono.delay(Duration.ofMillis(approved.delayMillis));
 			}
@@ -841,6 +878,9 @@ final class DefaultHttpClient implements HttpClient {
 			}
 			if (this.attempt > call.retries()) {
 				return Decision.NO;
+			}
+			if (this.backOff == null) {
+				this.backOff = retryPolicy(call).getBackOff().start();
 			}
 			long delay = this.backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
@@ -934,12 +974,19 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	private RetryPolicy retryPolicy(Call call) {
+		if (call.retries() == this.config.retries() && call.retryDelay().equals(this.config.retryDelay())) {
+			return this.defaultRetryPolicy;
+		}
+		return buildRetryPolicy(call.retries(), call.retryDelay());
+	}
+
+	private RetryPolicy buildRetryPolicy(int retries, Duration retryDelay) {
 		return RetryPolicy.builder()
-			.maxRetries(call.retries())
-			.delay(call.retryDelay())
+			.maxRetries(retries)
+			.delay(retryDelay)
 			.multiplier(this.config.retryBackoffMultiplier())
-			.maxDelay((this.config.retryMaxDelay().compareTo(call.retryDelay()) >= 0) ? this.config.retryMaxDelay()
-					: call.retryDelay())
+			.maxDelay((this.config.retryMaxDelay().compareTo(retryDelay) >= 0) ? this.config.retryMaxDelay()
+					: retryDelay)
 			.jitter(this.config.retryJitter())
 			.build();
 	}
@@ -948,13 +995,14 @@ final class DefaultHttpClient implements HttpClient {
 		Call call = execution.call;
 		long start = System.nanoTime();
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
-				copy(call.headers()), attempt);
+				this.interceptors.isEmpty() ? call.headers() : copy(call.headers()), attempt);
 		Mono<Void> preRequest = this.interceptors.isEmpty() ? Mono.empty() : Flux.fromIterable(this.interceptors)
 			.concatMap((interceptor) -> invoke(interceptor, "preRequest", call, () -> interceptor.preRequest(request)))
 			.then();
-		return preRequest.then(Mono.defer(() -> {
+		Mono<R> exchange = this.interceptors.isEmpty()
+				? send(execution, request, attempt, start, 0, call.body() != null) : preRequest.then(Mono.defer(() -> {
 			HttpHeaders headers = request.headers();
-			if (!this.interceptors.isEmpty()) {
+			{
 				String displayUrl = this.redactor.url(request.url());
 				headers.forEach((name, values) -> values.forEach((value) -> {
 					try {
@@ -967,8 +1015,8 @@ final class DefaultHttpClient implements HttpClient {
 				}));
 			}
 			return send(execution, request, attempt, start, 0, call.body() != null);
-		}))
-			.timeout(call.timeout())
+		}));
+		return exchange.timeout(call.timeout())
 			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
 					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
 			.doOnError((ex) -> {
@@ -1091,29 +1139,38 @@ final class DefaultHttpClient implements HttpClient {
 						() -> interceptor.postResponse(intercepted)))
 				.then();
 		}
-		return postResponse.then(Mono.defer(() -> {
-			if (status.is2xxSuccessful()) {
-				return execution.handler.handle(call, response);
-			}
-			if (this.config.followRedirects() && REDIRECT_STATUSES.contains(status.value())
-					&& response.headers().asHttpHeaders().getLocation() != null) {
-				return followRedirect(execution, request, response, attempt, start, hop, sendBody);
-			}
-			String refusal = null;
-			if (this.config.retryOnStatus().contains(status.value()) || this.config.retryPredicate() != null) {
-				NetworkException probe = NetworkException.status(call.method().name(), call.displayUrl(),
-						status.value(), reason(status), response.headers().asHttpHeaders(), null);
-				Decision decision = execution.decide(probe);
-				if (decision.retry()) {
-					return response.releaseBody().then(Mono.error(new ApprovedRetry(probe, decision.delayMillis())));
-				}
-				refusal = decision.refusal();
-			}
-			if (call.raiseForStatus()) {
-				return statusError(call, response, refusal);
-			}
+		if (this.reversedInterceptors.isEmpty()) {
+			return afterInterceptors(execution, request, response, attempt, start, hop, sendBody);
+		}
+		return postResponse.then(Mono.defer(() -> afterInterceptors(execution, request, response, attempt, start, hop,
+				sendBody)));
+	}
+
+	private <R> Mono<R> afterInterceptors(Execution<R> execution, InterceptedRequest request, ClientResponse response,
+			int attempt, long start, int hop, boolean sendBody) {
+		Call call = execution.call;
+		HttpStatusCode status = response.statusCode();
+		if (status.is2xxSuccessful()) {
 			return execution.handler.handle(call, response);
-		}));
+		}
+		if (this.config.followRedirects() && REDIRECT_STATUSES.contains(status.value())
+				&& response.headers().asHttpHeaders().getLocation() != null) {
+			return followRedirect(execution, request, response, attempt, start, hop, sendBody);
+		}
+		String refusal = null;
+		if (this.config.retryOnStatus().contains(status.value()) || this.config.retryPredicate() != null) {
+			NetworkException probe = NetworkException.status(call.method().name(), call.displayUrl(),
+					status.value(), reason(status), response.headers().asHttpHeaders(), null);
+			Decision decision = execution.decide(probe);
+			if (decision.retry()) {
+				return response.releaseBody().then(Mono.error(new ApprovedRetry(probe, decision.delayMillis())));
+			}
+			refusal = decision.refusal();
+		}
+		if (call.raiseForStatus()) {
+			return statusError(call, response, refusal);
+		}
+		return execution.handler.handle(call, response);
 	}
 
 	private static String reason(HttpStatusCode status) {
@@ -1192,10 +1249,55 @@ final class DefaultHttpClient implements HttpClient {
 	private Mono<Object> readBody(Call call, ClientResponse response, ResponseFormat format) {
 		return switch (format) {
 			case BYTES -> readBytes(response).cast(Object.class);
-			case TEXT -> readBytes(response).map((bytes) -> new String(bytes, charset(response)));
-			case JSON -> readBytes(response).map((bytes) -> parseJson(call, bytes,
-					this.jsonMapper.constructType(Object.class)));
+			case TEXT -> readText(response).cast(Object.class);
+			case JSON -> readJson(call, response, this.objectType);
 		};
+	}
+
+	private Mono<String> readText(ClientResponse response) {
+		Mono<String> body = response.bodyToMono(String.class);
+		if (!this.logger.isTraceEnabled()) {
+			return body;
+		}
+		return body.doOnNext((text) -> this.logger.trace("response body ({} chars) starts with: {}", text.length(),
+				text.substring(0, Math.min(text.length(), TRACE_BODY_PREVIEW))));
+	}
+
+	/**
+	 * Parse JSON straight from the joined response buffers (no intermediate {@code byte[]}), bounded by
+	 * {@code max-in-memory-size}; the buffer is released whatever happens.
+	 */
+	private <T> Mono<T> readJson(Call call, ClientResponse response, JavaType type) {
+		return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), this.config.maxInMemorySize())
+			.map((buffer) -> {
+				try {
+					return this.<T>parseJson(call, buffer, type);
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			});
+	}
+
+	private <T> T parseJson(Call call, org.springframework.core.io.buffer.DataBuffer buffer, JavaType type) {
+		int start = buffer.readPosition();
+		int length = buffer.readableByteCount();
+		if (this.logger.isTraceEnabled()) {
+			this.logger.trace("response body ({} bytes) starts with: {}", length,
+					buffer.toString(start, Math.min(length, TRACE_BODY_PREVIEW), StandardCharsets.UTF_8));
+		}
+		try (java.io.InputStream in = buffer.asInputStream()) {
+			return this.jsonMapper.readValue(in, type);
+		}
+		catch (JacksonException | java.io.IOException ex) {
+			String body = buffer.toString(start, Math.min(length, 200), StandardCharsets.UTF_8);
+			throw NetworkException.of(NetworkException.Kind.DECODING,
+					"Response of " + call.method() + " " + call.displayUrl() + " is not valid JSON for "
+							+ type.toCanonical() + " (" + ((ex instanceof JacksonException jackson)
+									? jackson.getOriginalMessage() : ex.getMessage())
+							+ "); body starts with: " + body + ((length > 200) ? "..." : ""),
+					call.method().name(), call.displayUrl(), ex);
+		}
 	}
 
 	@SuppressWarnings("unchecked")
@@ -1204,10 +1306,9 @@ final class DefaultHttpClient implements HttpClient {
 			return (Mono<T>) readBytes(response);
 		}
 		if (type == String.class) {
-			return (Mono<T>) readBytes(response).map((bytes) -> new String(bytes, charset(response)));
+			return (Mono<T>) readText(response);
 		}
-		JavaType javaType = this.jsonMapper.constructType(type);
-		return readBytes(response).map((bytes) -> parseJson(call, bytes, javaType));
+		return readJson(call, response, this.jsonMapper.constructType(type));
 	}
 
 	private <T> T parseJson(Call call, byte[] bytes, JavaType type) {

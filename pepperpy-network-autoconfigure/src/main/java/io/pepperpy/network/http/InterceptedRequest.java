@@ -22,7 +22,7 @@ public final class InterceptedRequest {
 
 	private final HttpHeaders headers;
 
-	private final Map<String, Object> attributes = new LinkedHashMap<>();
+	private @org.jspecify.annotations.Nullable Map<String, Object> attributes;
 
 	private final int attempt;
 
@@ -89,6 +89,9 @@ public final class InterceptedRequest {
 	 * @return the mutable attributes
 	 */
 	public Map<String, Object> attributes() {
+		if (this.attributes == null) {
+			this.attributes = new LinkedHashMap<>();
+		}
 		return this.attributes;
 	}
 

@@ -81,6 +81,14 @@ final class RateGate {
 	}
 
 	/**
+	 * Return whether a caller may go without asking: no limit and no pause.
+	 * @return whether the gate is open
+	 */
+	boolean isOpen() {
+		return this.intervalNanos == 0 && !this.paused;
+	}
+
+	/**
 	 * Wait for a permit.
 	 * @param maxWait the longest the caller accepts to wait
 	 * @return a {@code Mono} that completes when the caller may send
@@ -108,8 +116,11 @@ final class RateGate {
 				}
 			}
 			else {
-				Long reused = this.returned.ceiling(Math.max(now, pause));
-				this.returned.headSet(Math.max(now, pause)).clear();
+				Long reused = null;
+				if (!this.returned.isEmpty()) {
+					reused = this.returned.ceiling(Math.max(now, pause));
+					this.returned.headSet(Math.max(now, pause)).clear();
+				}
 				if (reused != null) {
 					this.returned.remove(reused);
 					slot = reused;
