@@ -96,7 +96,7 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final @Nullable URI baseUrl;
 
-	private final RateGate gate;
+	private final PermitGate gate;
 
 	private final RetryBudget budget;
 
@@ -118,7 +118,7 @@ final class DefaultHttpClient implements HttpClient {
 
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
-			List<HttpClientCustomizer> customizers) {
+			List<HttpClientCustomizer> customizers, @Nullable Object redisConnection) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
@@ -166,7 +166,7 @@ final class DefaultHttpClient implements HttpClient {
 			customizer.customize(config.name(), webClientBuilder);
 		}
 		this.webClient = webClientBuilder.build();
-		this.gate = new RateGate(config.maxRateLimit(), System::nanoTime, this.metrics::rateLimitWait);
+		this.gate = PermitGate.create(config, redisConnection, this.metrics);
 		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
 	}
 

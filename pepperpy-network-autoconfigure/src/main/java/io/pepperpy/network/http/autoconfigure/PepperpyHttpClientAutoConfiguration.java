@@ -45,13 +45,15 @@ public final class PepperpyHttpClientAutoConfiguration {
 	@ConditionalOnMissingBean(HttpClient.class)
 	HttpClient pepperpyHttpClient(HttpConfig pepperpyHttpConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<MeterRegistry> meterRegistry,
-			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<HttpClientCustomizer> customizers) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<HttpClientCustomizer> customizers,
+			ObjectProvider<RedisRateLimitConnection> redisRateLimitConnection) {
 		HttpClient.Builder builder = HttpClient.builder().config(pepperpyHttpConfig);
 		webClientBuilder.ifAvailable(builder::webClientBuilder);
 		jsonMapper.ifAvailable(builder::jsonMapper);
 		meterRegistry.ifUnique(builder::meterRegistry);
 		observationRegistry.ifUnique(builder::observationRegistry);
 		customizers.orderedStream().forEach(builder::customizer);
+		redisRateLimitConnection.ifAvailable((connection) -> connection.applyTo(builder));
 		return builder.build();
 	}
 
