@@ -166,4 +166,49 @@ final class ClientMetrics {
 		timer.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
+	/**
+	 * Return the listener a rate-limit gate reports to: wait times to {@code rate.limit.wait}, refusals to
+	 * {@code rate.limit.denied} tagged with the backend.
+	 * @param backend {@code local} or {@code redis}
+	 * @return the listener
+	 */
+	RateGate.WaitListener rateLimitListener(String backend) {
+		return new RateGate.WaitListener() {
+
+			@Override
+			public void waited(long nanos) {
+				rateLimitWait(nanos);
+			}
+
+			@Override
+			public void denied() {
+				rateLimitDenied(backend);
+			}
+
+		};
+	}
+
+	void rateLimitDenied(String backend) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "rate.limit.denied")
+			.description("Calls refused a rate-limit permit because the wait would exceed rate-limit-timeout")
+			.tags(Tags.of("client", this.client, "backend", backend))
+			.register(this.registry)
+			.increment();
+	}
+
+	void rateLimitFallback() {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "rate.limit.fallback")
+			.description("Times the shared (Redis) rate limit was unreachable and the client fell back to its "
+					+ "local share")
+			.tags(Tags.of("client", this.client, "backend", "redis"))
+			.register(this.registry)
+			.increment();
+	}
+
 }

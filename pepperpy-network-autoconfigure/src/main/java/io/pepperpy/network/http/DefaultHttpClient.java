@@ -102,7 +102,7 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final @Nullable URI baseUrl;
 
-	private final RateGate gate;
+	private final PermitGate gate;
 
 	private final RetryBudget budget;
 
@@ -131,7 +131,7 @@ final class DefaultHttpClient implements HttpClient {
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
 			List<HttpClientCustomizer> customizers, javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
-			javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
@@ -184,7 +184,7 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		this.webClient = webClientBuilder.build();
 		this.defaultRetryPolicy = buildRetryPolicy(config.retries(), config.retryDelay());
-		this.gate = new RateGate(config.maxRateLimit(), System::nanoTime, this.metrics::rateLimitWait);
+		this.gate = PermitGate.create(config, redisConnection, this.metrics);
 		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
 	}
 

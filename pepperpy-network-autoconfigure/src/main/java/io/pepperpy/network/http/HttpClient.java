@@ -206,6 +206,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
 
+		private @Nullable Object redisConnection;
+
 		private Builder() {
 		}
 
@@ -286,6 +288,17 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set the Redis connection a client with {@code rate-limit.backend: redis} keeps its shared limit in. The
+		 * connection is shared, not owned: closing the client leaves it open.
+		 * @param redisConnection a Lettuce connection (thread-safe, one is enough for every client)
+		 * @return this builder
+		 */
+		public Builder redisConnection(io.lettuce.core.api.StatefulRedisConnection<String, String> redisConnection) {
+			this.redisConnection = redisConnection;
+			return this;
+		}
+
+		/**
 		 * Build the client.
 		 * @return a new client
 		 */
@@ -294,7 +307,7 @@ public interface HttpClient extends AutoCloseable {
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
 					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
 					this.meterRegistry, this.observationRegistry, java.util.List.copyOf(this.customizers),
-					this.keyManagers, this.trustManagers);
+					this.keyManagers, this.trustManagers, this.redisConnection);
 		}
 
 	}

@@ -65,6 +65,7 @@ import org.springframework.util.StringUtils;
  * @param pool the client's connection pool
  * @param http2 whether HTTP/2 is offered (with HTTP/1.1 as fallback)
  * @param shutdownGracePeriod longest time {@link HttpClient#closeGracefully()} waits for calls in flight
+ * @param rateLimit where {@code max-rate-limit} is enforced: in this JVM or shared through Redis
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
@@ -74,7 +75,64 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
 		@Nullable RetryPredicate retryPredicate, Set<String> redactHeaders, Set<String> redactQueryParams,
 		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled, boolean followRedirects,
-		int maxRedirects, Pool pool, boolean http2, Duration shutdownGracePeriod) {
+		int maxRedirects, Pool pool, boolean http2, Duration shutdownGracePeriod, RateLimit rateLimit) {
+
+	/**
+	 * Where the client's {@code max-rate-limit} is enforced.
+	 *
+	 * @param backend {@link Backend#LOCAL} (this JVM) or {@link Backend#REDIS} (every instance sharing the key)
+	 * @param key Redis key of the shared limit, or {@code null} for {@code pepperpy:rate-limit:<client name>}
+	 * @param expectedInstances instances expected to share the limit; while Redis is unreachable each one allows
+	 * {@code max-rate-limit / expected-instances} per second
+	 * @param commandTimeout longest wait for one Redis command before the client falls back to its local share
+	 */
+	public record RateLimit(Backend backend, @Nullable String key, int expectedInstances, Duration commandTimeout) {
+
+		/**
+		 * The defaults: local backend; for Redis, the client's own key, 2 expected instances, 200 ms per command.
+		 */
+		public static final RateLimit DEFAULTS = new RateLimit(Backend.LOCAL, null, 2, Duration.ofMillis(200));
+
+		/**
+		 * Where the limit is kept.
+		 */
+		public enum Backend {
+
+			/**
+			 * In this JVM: each instance allows the full rate.
+			 */
+			LOCAL,
+
+			/**
+			 * In Redis: all instances that share the key allow the rate together.
+			 */
+			REDIS
+
+		}
+
+		/**
+		 * Check every value.
+		 */
+		public RateLimit {
+			Assert.notNull(backend, "rate-limit.backend must not be null");
+			key = StringUtils.hasText(key) ? key.trim() : null;
+			if (expectedInstances < 1) {
+				throw new IllegalArgumentException(
+						"rate-limit.redis.expected-instances must be 1 or more but was " + expectedInstances);
+			}
+			checkPositive("rate-limit.redis.command-timeout", commandTimeout);
+		}
+
+		/**
+		 * Return a copy with another backend.
+		 * @param backend the backend
+		 * @return the copy
+		 */
+		public RateLimit withBackend(Backend backend) {
+			return new RateLimit(backend, this.key, this.expectedInstances, this.commandTimeout);
+		}
+
+	}
 
 	/**
 	 * Settings of a client's own connection pool.
@@ -183,6 +241,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		redactQueryParams = Set.copyOf((redactQueryParams != null) ? redactQueryParams : Set.of());
 		Assert.notNull(pool, "pool must not be null");
 		checkNotNegative("shutdown-grace-period", shutdownGracePeriod);
+		Assert.notNull(rateLimit, "rate-limit must not be null");
 		if (maxRedirects < 0) {
 			throw new IllegalArgumentException("max-redirects must be 0 or more but was " + maxRedirects);
 		}
@@ -202,6 +261,14 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			return this.rateLimitTimeout;
 		}
 		return (this.deadline != null) ? this.deadline : this.timeout;
+	}
+
+	/**
+	 * Return the Redis key of the shared rate limit.
+	 * @return {@code rate-limit.redis.key} if set, otherwise {@code pepperpy:rate-limit:<name>}
+	 */
+	public String effectiveRateLimitKey() {
+		return (this.rateLimit.key() != null) ? this.rateLimit.key() : "pepperpy:rate-limit:" + this.name;
 	}
 
 	/**
@@ -339,6 +406,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
 
+		private RateLimit rateLimit = RateLimit.DEFAULTS;
+
 		private Builder() {
 		}
 
@@ -378,6 +447,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.pool = config.pool;
 			this.http2 = config.http2;
 			this.shutdownGracePeriod = config.shutdownGracePeriod;
+			this.rateLimit = config.rateLimit;
 		}
 
 		/**
@@ -753,6 +823,16 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set where the rate limit is enforced (in this JVM by default).
+		 * @param rateLimit the settings
+		 * @return this builder
+		 */
+		public Builder rateLimit(RateLimit rateLimit) {
+			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -765,7 +845,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
 					this.retryBudgetMinPerSecond, this.retryPredicate, this.redactHeaders, this.redactQueryParams,
 					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled, this.followRedirects,
-					this.maxRedirects, this.pool, this.http2, this.shutdownGracePeriod);
+					this.maxRedirects, this.pool, this.http2, this.shutdownGracePeriod, this.rateLimit);
 		}
 
 	}

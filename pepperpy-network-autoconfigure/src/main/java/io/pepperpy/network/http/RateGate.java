@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * has its own longest wait (its deadline), decided before a slot is reserved; and a server's {@code Retry-After}
  * on a 429 pauses every caller of the client, including those already waiting.
  */
-final class RateGate {
+final class RateGate implements PermitGate {
 
 	/**
 	 * Thrown when the wait for a permit would be longer than the caller accepts.
@@ -46,6 +46,12 @@ final class RateGate {
 	interface WaitListener {
 
 		void waited(long nanos);
+
+		/**
+		 * Called when a caller is refused a permit because the wait would exceed its longest wait.
+		 */
+		default void denied() {
+		}
 
 	}
 
@@ -84,7 +90,8 @@ final class RateGate {
 	 * Return whether a caller may go without asking: no limit and no pause.
 	 * @return whether the gate is open
 	 */
-	boolean isOpen() {
+	@Override
+	public boolean isOpen() {
 		return this.intervalNanos == 0 && !this.paused;
 	}
 
@@ -93,7 +100,8 @@ final class RateGate {
 	 * @param maxWait the longest the caller accepts to wait
 	 * @return a {@code Mono} that completes when the caller may send
 	 */
-	Mono<Void> acquire(Duration maxWait) {
+	@Override
+	public Mono<Void> acquire(Duration maxWait) {
 		if (this.intervalNanos == 0 && !this.paused) {
 			return NOW;
 		}
@@ -111,6 +119,7 @@ final class RateGate {
 			if (this.intervalNanos == 0) {
 				slot = Math.max(now, pause);
 				if (slot - now > maxWaitNanos) {
+					this.listener.denied();
 					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
 							Duration.ofNanos(maxWaitNanos)));
 				}
@@ -132,6 +141,7 @@ final class RateGate {
 					if (reused != null) {
 						this.returned.add(reused);
 					}
+					this.listener.denied();
 					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
 							Duration.ofNanos(maxWaitNanos)));
 				}
@@ -178,7 +188,8 @@ final class RateGate {
 	 * Stop handing out permits until the given time, because a server said so.
 	 * @param wait how long to pause from now
 	 */
-	void pause(Duration wait) {
+	@Override
+	public void pause(Duration wait) {
 		long until = this.clock.getAsLong() + wait.toNanos();
 		synchronized (this.lock) {
 			if (until > this.pausedUntil) {
@@ -195,7 +206,8 @@ final class RateGate {
 	 * Return how long from now the client is paused, zero when it is not.
 	 * @return the remaining pause
 	 */
-	Duration pausedFor() {
+	@Override
+	public Duration pausedFor() {
 		long remaining = this.pausedUntil - this.clock.getAsLong();
 		return (this.paused && remaining > 0) ? Duration.ofNanos(remaining) : Duration.ZERO;
 	}

@@ -119,6 +119,7 @@ public final class PepperpyHttpClientAutoConfiguration {
 		beanFactory.getBeanProvider(MeterRegistry.class).ifUnique(builder::meterRegistry);
 		beanFactory.getBeanProvider(ObservationRegistry.class).ifUnique(builder::observationRegistry);
 		beanFactory.getBeanProvider(HttpClientCustomizer.class).orderedStream().forEach(builder::customizer);
+		beanFactory.getBeanProvider(RedisRateLimitConnection.class).ifAvailable((connection) -> connection.applyTo(builder));
 		if (sslBundle != null) {
 			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
 			if (bundles == null) {

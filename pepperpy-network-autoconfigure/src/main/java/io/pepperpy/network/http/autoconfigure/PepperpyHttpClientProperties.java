@@ -214,6 +214,11 @@ public class PepperpyHttpClientProperties implements Validator {
 	 */
 	private final Pool pool = new Pool();
 
+	/**
+	 * Where max-rate-limit is enforced: in this instance or shared by all instances through Redis.
+	 */
+	private final RateLimit rateLimit = new RateLimit();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -482,6 +487,94 @@ public class PepperpyHttpClientProperties implements Validator {
 		return this.pool;
 	}
 
+	public RateLimit getRateLimit() {
+		return this.rateLimit;
+	}
+
+	/**
+	 * Rate-limit backend properties.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
+		 * the key allow it together).
+		 */
+		private HttpConfig.RateLimit.Backend backend = HttpConfig.RateLimit.Backend.LOCAL;
+
+		/**
+		 * Shared limit in Redis, used when the backend is redis.
+		 */
+		private final Redis redis = new Redis();
+
+		public HttpConfig.RateLimit.Backend getBackend() {
+			return this.backend;
+		}
+
+		public void setBackend(HttpConfig.RateLimit.Backend backend) {
+			this.backend = backend;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		HttpConfig.RateLimit toConfig() {
+			return new HttpConfig.RateLimit(this.backend, this.redis.key, this.redis.expectedInstances,
+					this.redis.commandTimeout);
+		}
+
+	}
+
+	/**
+	 * Redis rate-limit properties.
+	 */
+	public static class Redis {
+
+		/**
+		 * Redis key of the shared limit; instances that use the same key share one limit. Defaults to
+		 * pepperpy:rate-limit:<client name>.
+		 */
+		private @Nullable String key;
+
+		/**
+		 * Instances expected to share the limit; while Redis is unreachable each allows max-rate-limit divided by
+		 * this.
+		 */
+		private int expectedInstances = 2;
+
+		/**
+		 * Longest wait for one Redis command before the call falls back to the local share.
+		 */
+		@DurationUnit(ChronoUnit.MILLIS)
+		private Duration commandTimeout = Duration.ofMillis(200);
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public int getExpectedInstances() {
+			return this.expectedInstances;
+		}
+
+		public void setExpectedInstances(int expectedInstances) {
+			this.expectedInstances = expectedInstances;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+	}
+
 	/**
 	 * Connection pool properties.
 	 */
@@ -615,6 +708,7 @@ public class PepperpyHttpClientProperties implements Validator {
 			.maxRedirects(this.maxRedirects)
 			.http2(this.http2)
 			.pool(this.pool.toConfig())
+			.rateLimit(this.rateLimit.toConfig())
 			.shutdownGracePeriod(this.shutdownGracePeriod);
 	}
 
@@ -659,6 +753,12 @@ public class PepperpyHttpClientProperties implements Validator {
 				() -> HttpConfig.builder().retryBudgetMinPerSecond(properties.retryBudgetMinPerSecond));
 		check(errors, "maxRedirects", properties.maxRedirects,
 				() -> HttpConfig.builder().maxRedirects(properties.maxRedirects));
+		try {
+			properties.rateLimit.toConfig();
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("rateLimit", "invalid", ex.getMessage());
+		}
 		try {
 			properties.pool.toConfig();
 		}

@@ -1,0 +1,64 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where a client's calls take their rate-limit permits: {@link RateGate} in this JVM, or {@link RedisRateGate}
+ * shared by every instance that uses the same Redis key. Both hand out one permit per {@code 1/R} slot and wait
+ * on Reactor timers, never on a thread.
+ */
+interface PermitGate {
+
+	/**
+	 * Return whether a caller may go without asking (no limit, no pause), so the hot path skips the gate.
+	 * @return whether the gate is open
+	 */
+	default boolean isOpen() {
+		return false;
+	}
+
+
+	/**
+	 * Wait for a permit.
+	 * @param maxWait the longest the caller accepts to wait
+	 * @return a {@code Mono} that completes when the caller may send, or fails with
+	 * {@link RateGate.PermitUnavailableException} when the wait would be longer than {@code maxWait}
+	 */
+	Mono<Void> acquire(Duration maxWait);
+
+	/**
+	 * Stop handing out permits for a while, because a server said so (429 with {@code Retry-After}).
+	 * @param wait how long to pause from now
+	 */
+	void pause(Duration wait);
+
+	/**
+	 * Return how long from now the client is paused, zero when it is not.
+	 * @return the remaining pause
+	 */
+	Duration pausedFor();
+
+	/**
+	 * Create the gate the configuration asks for.
+	 * @param config the client's configuration
+	 * @param redisConnection a Lettuce {@code StatefulRedisConnection<String, String>}, required when the backend
+	 * is Redis; typed {@code Object} so that this class links without Lettuce on the class path
+	 * @param metrics the client's meters
+	 * @return the gate
+	 */
+	static PermitGate create(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics) {
+		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS) {
+			if (redisConnection == null) {
+				throw new IllegalStateException("HTTP client '" + config.name()
+						+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
+						+ "set spring.data.redis.*, or pass one to HttpClient.builder().redisConnection(...)");
+			}
+			return RedisRateGate.create(config, redisConnection, metrics);
+		}
+		return new RateGate(config.maxRateLimit(), System::nanoTime, metrics.rateLimitListener("local"));
+	}
+
+}

@@ -1,0 +1,265 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * A rate limit shared by every instance that uses the same Redis key: one permit per {@code 1/R} slot across
+ * all of them, the "next free slot" form of GCRA, decided atomically by one Lua script on the Redis server
+ * clock.
+ * <p>
+ * The script reserves {@code slot = max(now, next_free, paused_until)} when the caller accepts to wait that long
+ * (and moves {@code next_free} one interval on), or refuses without reserving. The caller then waits for its
+ * slot on a Reactor timer: no thread is parked, and the Redis command itself goes through Lettuce's reactive API.
+ * A 429's {@code Retry-After} sets {@code paused_until} in the same key, so it pauses every instance.
+ * <p>
+ * When Redis fails or does not answer within {@code rate-limit.redis.command-timeout}, the call takes a permit
+ * from a local limiter at {@code max-rate-limit / expected-instances} instead, a WARN is logged once, and one
+ * call per second probes Redis again; the first answer switches back to the shared limit with an INFO. A caller
+ * that cancels while waiting cannot give its slot back in Redis: the slot is lost (at most one per cancelled
+ * caller), which errs on the side of the partner's quota.
+ */
+final class RedisRateGate implements PermitGate {
+
+	/**
+	 * KEYS[1] the limit's hash; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
+	 * ARGV[3] the longest wait (acquire) or the pause (pause), in microseconds. Returns {granted, wait, paused}
+	 * in microseconds; times are the Redis server's, so the instances' clocks need not agree.
+	 */
+	static final String SCRIPT = """
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+			local nextFree = tonumber(redis.call('HGET', KEYS[1], 'next') or 0)
+			local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or 0)
+			local interval = tonumber(ARGV[1])
+			local arg = tonumber(ARGV[3])
+			if ARGV[2] == 'pause' then
+			  if now + arg > paused then
+			    paused = now + arg
+			    redis.call('HSET', KEYS[1], 'paused', string.format('%d', paused))
+			  end
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 1000)
+			  return {1, 0, paused - now}
+			end
+			local slot = math.max(now, nextFree, paused)
+			local wait = slot - now
+			local pausedLeft = math.max(0, paused - now)
+			if wait > arg then
+			  return {0, wait, pausedLeft}
+			end
+			if interval > 0 then
+			  redis.call('HSET', KEYS[1], 'next', string.format('%d', slot + interval))
+			  redis.call('PEXPIRE', KEYS[1], math.floor((slot + interval - now) / 1000) + 1000)
+			end
+			return {1, wait, pausedLeft}
+			""";
+
+	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+	private static final Mono<Void> NOW = Mono.empty();
+
+	private final RedisReactiveCommands<String, String> commands;
+
+	private final String sha;
+
+	private final String[] keys;
+
+	private final String interval;
+
+	private final Duration commandTimeout;
+
+	private final RateGate fallback;
+
+	private final RateGate.WaitListener listener;
+
+	private final ClientMetrics metrics;
+
+	private final LongSupplier clock;
+
+	private final Logger logger;
+
+	private final String description;
+
+	private final AtomicBoolean degraded = new AtomicBoolean();
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
+	private volatile long nextProbe;
+
+	/**
+	 * Last shared pause this instance heard of, on its own clock.
+	 */
+	private volatile long pausedUntil;
+
+	private RedisRateGate(StatefulRedisConnection<String, String> connection, HttpConfig config,
+			ClientMetrics metrics, LongSupplier clock) {
+		this.commands = connection.reactive();
+		this.sha = this.commands.digest(SCRIPT);
+		this.keys = new String[] { config.effectiveRateLimitKey() };
+		this.interval = Long.toString((config.maxRateLimit() > 0) ? Math.max(1, 1_000_000L / config.maxRateLimit()) : 0);
+		this.commandTimeout = config.rateLimit().commandTimeout();
+		this.metrics = metrics;
+		this.listener = metrics.rateLimitListener("redis");
+		this.clock = clock;
+		int share = (config.maxRateLimit() > 0)
+				? Math.max(1, config.maxRateLimit() / config.rateLimit().expectedInstances()) : 0;
+		this.fallback = new RateGate(share, clock, this.listener);
+		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
+		this.description = "HTTP client '" + config.name() + "' (Redis key " + config.effectiveRateLimitKey()
+				+ ", max-rate-limit " + config.maxRateLimit() + ", local share " + share + "/s with expected-instances "
+				+ config.rateLimit().expectedInstances() + ")";
+	}
+
+	@SuppressWarnings("unchecked")
+	static RedisRateGate create(HttpConfig config, Object connection, ClientMetrics metrics) {
+		if (!(connection instanceof StatefulRedisConnection<?, ?> redis)) {
+			throw new IllegalArgumentException("the Redis connection must be a Lettuce StatefulRedisConnection but was "
+					+ connection.getClass().getName());
+		}
+		return new RedisRateGate((StatefulRedisConnection<String, String>) redis, config, metrics, System::nanoTime);
+	}
+
+	@Override
+	public Mono<Void> acquire(Duration maxWait) {
+		return Mono.defer(() -> {
+			long start = this.clock.getAsLong();
+			if (this.degraded.get() && !startProbe(start)) {
+				return this.fallback.acquire(maxWait);
+			}
+			return reserve(maxWait.toNanos(), start);
+		});
+	}
+
+	private boolean startProbe(long now) {
+		if (now - this.nextProbe >= 0 && this.probing.compareAndSet(false, true)) {
+			this.nextProbe = now + PROBE_INTERVAL.toNanos();
+			return true;
+		}
+		return false;
+	}
+
+	private Mono<Void> reserve(long maxWaitNanos, long start) {
+		long maxWaitMicros = Math.max(0, maxWaitNanos / 1000);
+		return run("acquire", maxWaitMicros).map((reply) -> {
+			shared();
+			return granted(reply, maxWaitNanos, start);
+		}).onErrorResume((ex) -> {
+			unreachable(ex);
+			long left = maxWaitNanos - (this.clock.getAsLong() - start);
+			return Mono.just(this.fallback.acquire(Duration.ofNanos(Math.max(0, left))));
+		}).flatMap((permit) -> permit);
+	}
+
+	private Mono<Void> granted(long[] reply, long maxWaitNanos, long start) {
+		long now = this.clock.getAsLong();
+		if (reply[2] > 0) {
+			notePause(now + reply[2] * 1000);
+		}
+		long waitNanos = reply[1] * 1000;
+		if (reply[0] == 0) {
+			this.listener.denied();
+			return Mono.error(new RateGate.PermitUnavailableException(Duration.ofNanos(waitNanos),
+					Duration.ofNanos(maxWaitNanos)));
+		}
+		if (waitNanos <= 0) {
+			this.listener.waited(now - start);
+			return NOW;
+		}
+		long reservedAt = now;
+		return Mono.delay(Duration.ofNanos(waitNanos)).then(Mono.defer(() -> {
+			long after = this.clock.getAsLong();
+			long pause = this.pausedUntil;
+			if (pause - after > 0 && pause - reservedAt > waitNanos) {
+				// A 429 paused the client after this slot was reserved: queue again behind the pause.
+				return reserve(maxWaitNanos - (after - start), start);
+			}
+			this.listener.waited(after - start);
+			return NOW;
+		}));
+	}
+
+	@Override
+	public void pause(Duration wait) {
+		long now = this.clock.getAsLong();
+		notePause(now + wait.toNanos());
+		this.fallback.pause(wait);
+		run("pause", wait.toNanos() / 1000).subscribe((reply) -> shared(), this::unreachable);
+	}
+
+	private void notePause(long until) {
+		if (until - this.pausedUntil > 0) {
+			this.pausedUntil = until;
+		}
+	}
+
+	@Override
+	public Duration pausedFor() {
+		long remaining = this.pausedUntil - this.clock.getAsLong();
+		return (remaining > 0) ? Duration.ofNanos(remaining) : Duration.ZERO;
+	}
+
+	/**
+	 * Run the script (loading it first when Redis does not know it, after a restart for instance), within the
+	 * command timeout.
+	 */
+	private Mono<long[]> run(String operation, long micros) {
+		String[] args = { this.interval, operation, Long.toString(micros) };
+		return this.commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, this.keys, args)
+			.onErrorResume(RedisNoScriptException.class,
+					(ex) -> this.commands.<Object>eval(SCRIPT, ScriptOutputType.MULTI, this.keys, args))
+			.collectList()
+			.map(RedisRateGate::reply)
+			.timeout(this.commandTimeout)
+			.doFinally((signal) -> this.probing.set(false));
+	}
+
+	private static long[] reply(List<Object> values) {
+		List<Object> flat = new ArrayList<>();
+		for (Object value : values) {
+			if (value instanceof List<?> list) {
+				flat.addAll(list);
+			}
+			else {
+				flat.add(value);
+			}
+		}
+		if (flat.size() != 3) {
+			throw new IllegalStateException("unexpected reply from the rate-limit script: " + values);
+		}
+		long[] reply = new long[3];
+		for (int i = 0; i < 3; i++) {
+			reply[i] = ((Number) flat.get(i)).longValue();
+		}
+		return reply;
+	}
+
+	private void shared() {
+		if (this.degraded.compareAndSet(true, false)) {
+			this.logger.info("{}: Redis answers again, the shared rate limit resumed", this.description);
+		}
+	}
+
+	private void unreachable(Throwable ex) {
+		this.nextProbe = this.clock.getAsLong() + PROBE_INTERVAL.toNanos();
+		if (this.degraded.compareAndSet(false, true)) {
+			this.metrics.rateLimitFallback();
+			String reason = (ex instanceof java.util.concurrent.TimeoutException)
+					? "no answer within rate-limit.redis.command-timeout " + this.commandTimeout.toMillis() + " ms"
+					: ex.toString();
+			this.logger.warn("{}: the shared rate limit in Redis is unreachable ({}); falling back to the local "
+					+ "share until Redis answers again", this.description, reason);
+		}
+	}
+
+}

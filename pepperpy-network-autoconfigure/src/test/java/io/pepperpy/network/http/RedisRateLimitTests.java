@@ -1,0 +1,227 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.lettuce.core.RedisURI;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pepperpy.network.http.autoconfigure.RedisRateLimitConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Redis rate-limit backend against a real redis-server: three clients stand for three instances of an
+ * application sharing one limit.
+ */
+class RedisRateLimitTests {
+
+	private static final int RATE = 50;
+
+	private static final int INSTANCES = 3;
+
+	@RegisterExtension
+	static final RedisServer redis = new RedisServer();
+
+	private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean busyOnce = new AtomicBoolean(true);
+
+	private final List<RedisRateLimitConnection> connections = new ArrayList<>();
+
+	private final List<HttpClient> clients = new ArrayList<>();
+
+	private final List<Disposable> loads = new ArrayList<>();
+
+	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private DisposableServer server;
+
+	private String key;
+
+	@BeforeEach
+	void start() {
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/ok", (request, response) -> {
+				this.arrivals.add(System.nanoTime());
+				return response.sendString(Mono.just("ok"));
+			}).get("/busy", (request, response) -> {
+				if (this.busyOnce.getAndSet(false)) {
+					return response.status(429).header("Retry-After", "1").sendString(Mono.just("slow down"));
+				}
+				return response.sendString(Mono.just("ok"));
+			}))
+			.bindNow();
+		this.key = "test:" + System.nanoTime();
+		this.logs.start();
+		logger().addAppender(this.logs);
+	}
+
+	@AfterEach
+	void stop() {
+		this.loads.forEach(Disposable::dispose);
+		this.clients.forEach(HttpClient::close);
+		this.connections.forEach(RedisRateLimitConnection::close);
+		this.server.disposeNow();
+		logger().detachAppender(this.logs);
+	}
+
+	private static Logger logger() {
+		return (Logger) LoggerFactory.getLogger(HttpClient.class.getName());
+	}
+
+	private HttpClient instance(String name) {
+		RedisRateLimitConnection connection = RedisRateLimitConnection
+			.connect(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
+		this.connections.add(connection);
+		HttpConfig config = HttpConfig.builder()
+			.name(name)
+			.baseUrl("http://127.0.0.1:" + this.server.port())
+			.maxRateLimit(RATE)
+			.rateLimitTimeout(Duration.ofSeconds(30))
+			.retries(0)
+			.responseFormat(ResponseFormat.TEXT)
+			.rateLimit(new HttpConfig.RateLimit(HttpConfig.RateLimit.Backend.REDIS, this.key, 2,
+					Duration.ofMillis(200)))
+			.build();
+		HttpClient client = HttpClient.builder()
+			.config(config)
+			.meterRegistry(this.meters)
+			.redisConnection(connection.connection())
+			.build();
+		this.clients.add(client);
+		return client;
+	}
+
+	/**
+	 * Keep 16 calls of the client in flight until disposed.
+	 */
+	private void load(HttpClient client) {
+		this.loads.add(Flux.range(0, Integer.MAX_VALUE)
+			.flatMap((i) -> client.get("/ok").retrieve(String.class).onErrorResume((ex) -> Mono.empty()), 16)
+			.subscribe());
+	}
+
+	private List<Long> arrivalsBetween(long from, long to) {
+		return this.arrivals.stream().filter((t) -> t >= from && t < to).sorted().toList();
+	}
+
+	private static int largestWindow(List<Long> sorted, long windowNanos) {
+		int largest = 0;
+		int first = 0;
+		for (int last = 0; last < sorted.size(); last++) {
+			while (sorted.get(last) - sorted.get(first) >= windowNanos) {
+				first++;
+			}
+			largest = Math.max(largest, last - first + 1);
+		}
+		return largest;
+	}
+
+	@Test
+	void threeInstancesShareOneLimit() throws Exception {
+		for (int i = 0; i < INSTANCES; i++) {
+			load(instance("instance-" + i));
+		}
+		Thread.sleep(1000);
+		long from = System.nanoTime();
+		Thread.sleep(10_000);
+		long to = from + TimeUnit.SECONDS.toNanos(10);
+		List<Long> window = arrivalsBetween(from, to);
+		double rate = window.size() / 10.0;
+		int largest = largestWindow(window, TimeUnit.MILLISECONDS.toNanos(100));
+		System.out.printf("redis rate limit: %d instances, limit %d/s, achieved %.1f/s, largest 100 ms window %d%n",
+				INSTANCES, RATE, rate, largest);
+		assertThat(rate).isBetween(RATE * 0.95, RATE * 1.05);
+		assertThat(largest).isLessThanOrEqualTo(RATE / 10 + INSTANCES);
+		assertThat(this.meters.find("pepperpy.http.client.rate.limit.wait").timers()).isNotEmpty();
+	}
+
+	@Test
+	void redisDownFallsBackToLocalShareAndRecovers() throws Exception {
+		for (int i = 0; i < INSTANCES; i++) {
+			load(instance("instance-" + i));
+		}
+		Thread.sleep(2000);
+		long sharedFrom = System.nanoTime();
+		Thread.sleep(2000);
+		double shared = arrivalsBetween(sharedFrom, System.nanoTime()).size() / 2.0;
+
+		redis.stop();
+		// Slots reserved in Redis before it stopped (up to ~1 s ahead) are still sent: measure after them.
+		Thread.sleep(1500);
+		long fallbackFrom = System.nanoTime();
+		Thread.sleep(2500);
+		double fallback = arrivalsBetween(fallbackFrom, System.nanoTime()).size() / 2.5;
+		List<ILoggingEvent> warnings = this.logs.list.stream().filter((e) -> e.getLevel() == Level.WARN).toList();
+
+		redis.start();
+		Thread.sleep(2000);
+		long resumedFrom = System.nanoTime();
+		Thread.sleep(3000);
+		double resumed = arrivalsBetween(resumedFrom, System.nanoTime()).size() / 3.0;
+		List<ILoggingEvent> infos = this.logs.list.stream()
+			.filter((e) -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("resumed"))
+			.toList();
+		System.out.printf("redis rate limit: shared %.1f/s, Redis stopped %.1f/s (expected %d x %d/s), "
+				+ "restarted %.1f/s%n", shared, fallback, INSTANCES, RATE / 2, resumed);
+
+		assertThat(shared).isBetween(RATE * 0.9, RATE * 1.1);
+		// Each instance falls back to max-rate-limit / expected-instances = 25/s.
+		assertThat(fallback).isBetween(INSTANCES * RATE / 2 * 0.85, INSTANCES * RATE / 2 * 1.1);
+		assertThat(warnings).hasSize(INSTANCES);
+		assertThat(warnings).allSatisfy((event) -> assertThat(event.getFormattedMessage())
+			.contains("unreachable").contains(this.key).contains("local share 25/s"));
+		assertThat(infos).hasSize(INSTANCES);
+		assertThat(resumed).isBetween(RATE * 0.9, RATE * 1.1);
+		assertThat(this.meters.find("pepperpy.http.client.rate.limit.fallback").counters()).hasSize(INSTANCES);
+	}
+
+	@Test
+	void retryAfterOnOneInstancePausesTheOthers() {
+		HttpClient first = instance("first");
+		HttpClient second = instance("second");
+		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
+		Mono<String> busy = first.get("/busy").retrieve(String.class).onErrorResume((ex) -> Mono.just("429"));
+		assertThat(busy.block(Duration.ofSeconds(5))).isEqualTo("429");
+		long start = System.nanoTime();
+		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
+		long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(waited).isBetween(800L, 1500L);
+		assertThat(second.state().pausedFor()).isEqualTo(Duration.ZERO);
+	}
+
+	@Test
+	void waitLongerThanTheTimeoutIsDeniedAndCounted() {
+		HttpClient client = instance("impatient");
+		HttpClient other = instance("other");
+		other.get("/busy").retrieve(String.class).onErrorResume((ex) -> Mono.just("429")).block(Duration.ofSeconds(5));
+		Mono<String> call = client.get("/ok").deadline(Duration.ofMillis(300)).retrieve(String.class);
+		assertThat(call.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind().name()))
+			.block(Duration.ofSeconds(5))).isEqualTo("RATE_LIMITED");
+		assertThat(this.meters.get("pepperpy.http.client.rate.limit.denied").tag("client", "impatient")
+			.tag("backend", "redis").counter().count()).isEqualTo(1.0);
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.pepperpy.network.http;
+
+import org.junit.jupiter.api.extension.Extension;
+
+/**
+ * Lets tests in other packages use the package-private {@link RedisServer} extension.
+ */
+public final class RedisServerAccess {
+
+	private RedisServerAccess() {
+	}
+
+	public static Extension server() {
+		return new RedisServer();
+	}
+
+	public static int port(Extension server) {
+		return ((RedisServer) server).port();
+	}
+
+}

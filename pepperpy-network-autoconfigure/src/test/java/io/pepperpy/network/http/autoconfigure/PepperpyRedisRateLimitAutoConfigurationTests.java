@@ -1,0 +1,90 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import io.lettuce.core.RedisClient;
+import io.pepperpy.network.http.HttpClient;
+import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.http.RedisServerAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PepperpyRedisRateLimitAutoConfiguration} against a real redis-server.
+ */
+class PepperpyRedisRateLimitAutoConfigurationTests {
+
+	@RegisterExtension
+	static final org.junit.jupiter.api.extension.Extension redis = RedisServerAccess.server();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PepperpyRedisRateLimitAutoConfiguration.class,
+				PepperpyHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class,
+				JacksonAutoConfiguration.class));
+
+	@Test
+	void localBackendByDefaultOpensNoRedisConnection() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisRateLimitConnection.class);
+			assertThat(context.getBean(HttpConfig.class).rateLimit()).isEqualTo(HttpConfig.RateLimit.DEFAULTS);
+		});
+	}
+
+	@Test
+	void redisBackendConnectsWithSpringDataRedisProperties() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis",
+					"pepperpy.network.http.rate-limit.redis.key=shared:partner",
+					"pepperpy.network.http.rate-limit.redis.expected-instances=5",
+					"pepperpy.network.http.rate-limit.redis.command-timeout=150",
+					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServerAccess.port(redis))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
+				HttpConfig config = context.getBean(HttpClient.class).config();
+				assertThat(config.rateLimit().backend()).isEqualTo(HttpConfig.RateLimit.Backend.REDIS);
+				assertThat(config.effectiveRateLimitKey()).isEqualTo("shared:partner");
+				assertThat(config.rateLimit().expectedInstances()).isEqualTo(5);
+				assertThat(config.rateLimit().commandTimeout()).hasMillis(150);
+				assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
+					.isEqualTo("PONG");
+			});
+	}
+
+	@Test
+	void invalidRedisPropertyFailsStartupNamingIt() {
+		this.contextRunner.withPropertyValues("pepperpy.network.http.rate-limit.redis.expected-instances=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("rate-limit.redis.expected-instances must be 1 or more but was 0"));
+	}
+
+	@Test
+	void withoutLettuceTheLocalBackendStillWorks() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClient.class))
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(RedisRateLimitConnection.class);
+				assertThat(context).hasSingleBean(HttpClient.class);
+			});
+	}
+
+	@Test
+	void withoutLettuceTheRedisBackendFailsStartupSayingWhatIsMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClient.class))
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("no Redis connection")
+				.hasMessageContaining("io.lettuce:lettuce-core"));
+	}
+
+}
