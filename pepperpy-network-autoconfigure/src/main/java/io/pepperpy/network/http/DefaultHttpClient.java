@@ -535,6 +535,13 @@ final class DefaultHttpClient implements HttpClient {
 		}
 
 		@Override
+		public <T> Mono<T> stream(
+				java.util.function.Function<Flux<org.springframework.core.io.buffer.DataBuffer>, ? extends Mono<T>> bodyHandler) {
+			Objects.requireNonNull(bodyHandler, "bodyHandler must not be null");
+			return execute((call, response) -> bodyHandler.apply(response.body(BodyExtractors.toDataBuffers())));
+		}
+
+		@Override
 		public Mono<HttpResponse<Object>> exchange() {
 			ResponseFormat format = this.responseFormat;
 			return execute((call, response) -> readBody(call, response, format).map(Optional::of)

@@ -40,7 +40,7 @@ final class ErrorTranslator {
 		if (cause instanceof DataBufferLimitException) {
 			return NetworkException.of(NetworkException.Kind.BODY_TOO_LARGE,
 					"Response of " + request + " is larger than max-in-memory-size (" + cause.getMessage()
-							+ "); raise max-in-memory-size",
+							+ "); raise max-in-memory-size, or read it with stream() or download() so it is never held in memory",
 					method, url, cause);
 		}
 		if (cause instanceof reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException

@@ -445,6 +445,31 @@ public interface HttpClient extends AutoCloseable {
 		<T> Mono<T> retrieve(ParameterizedTypeReference<T> type);
 
 		/**
+		 * Send the request and hand the body to {@code bodyHandler} as it arrives, without buffering it: for large
+		 * or endless bodies. The handler must consume the buffers and release each one
+		 * ({@code DataBufferUtils.release}); whatever it leaves unconsumed is released when its {@code Mono}
+		 * completes. Status handling, retries (an attempt is re-sent from scratch) and the per-attempt timeout
+		 * (which then bounds the whole transfer) apply as usual.
+		 * @param <T> the handler's result type
+		 * @param bodyHandler consumes the body
+		 * @return the handler's result
+		 */
+		<T> Mono<T> stream(java.util.function.Function<reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer>, ? extends Mono<T>> bodyHandler);
+
+		/**
+		 * Send the request and write the body to a file as it arrives, never holding it in memory. The file is
+		 * created or truncated; a retried attempt starts it again.
+		 * @param target the file
+		 * @return the file, once the body is written
+		 */
+		default Mono<Path> download(Path target) {
+			return stream((body) -> org.springframework.core.io.buffer.DataBufferUtils
+				.write(body, target, java.nio.file.StandardOpenOption.CREATE,
+						java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)
+				.thenReturn(target));
+		}
+
+		/**
 		 * Send the request and return status, headers and the body decoded with the response format. When
 		 * raise-for-status is off, error statuses are returned too.
 		 * @return the response
