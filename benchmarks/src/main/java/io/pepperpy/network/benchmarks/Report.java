@@ -210,7 +210,7 @@ public final class Report {
 			line("");
 			return;
 		}
-		line("Connection limits: the three Reactor Netty arms use the pool `HttpClient` builds (Reactor Netty's defaults); "
+		line("Connection limits: the three Reactor Netty arms use the pool settings `HttpClient` builds (`HttpConfig.Pool.DEFAULTS`: 500 connections, 1,000 pending); "
 				+ "OkHttp's dispatcher and Apache's pool are raised to 256 per host; the JDK client has no limit.");
 		line("");
 		line("| Arm | " + String.join(" | ", cells.stream().map((c) -> "c=" + c.split("\\|")[1] + " req/s").toList()) + " |");
