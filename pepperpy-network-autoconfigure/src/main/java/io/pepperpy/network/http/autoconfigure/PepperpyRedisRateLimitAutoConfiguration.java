@@ -8,8 +8,8 @@ import io.lettuce.core.RedisURI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -21,7 +21,7 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(before = PepperpyHttpClientAutoConfiguration.class)
 @ConditionalOnClass(RedisClient.class)
-@ConditionalOnProperty(name = "pepperpy.network.http.rate-limit.backend", havingValue = "redis")
+@Conditional(OnRedisRateLimitBackendCondition.class)
 public final class PepperpyRedisRateLimitAutoConfiguration {
 
 	@Bean

@@ -58,6 +58,21 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aNamedClientAloneCanUseTheRedisBackend() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.clients.partner.max-rate-limit=10",
+					"pepperpy.network.http.clients.partner.rate-limit.backend=redis",
+					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + RedisServerAccess.port(redis))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
+				assertThat(context.getBean("partnerHttpClient", HttpClient.class).config().rateLimit().backend())
+					.isEqualTo(HttpConfig.RateLimit.Backend.REDIS);
+				assertThat(context.getBean("pepperpyHttpClient", HttpClient.class).config().rateLimit().backend())
+					.isEqualTo(HttpConfig.RateLimit.Backend.LOCAL);
+			});
+	}
+
+	@Test
 	void invalidRedisPropertyFailsStartupNamingIt() {
 		this.contextRunner.withPropertyValues("pepperpy.network.http.rate-limit.redis.expected-instances=0")
 			.run((context) -> assertThat(context).hasFailed()
