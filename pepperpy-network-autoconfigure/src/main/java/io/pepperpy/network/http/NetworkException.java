@@ -112,7 +112,9 @@ public class NetworkException extends RuntimeException {
 	private NetworkException(String message, @Nullable Throwable cause, Kind kind, @Nullable String method,
 			@Nullable String url, int status, @Nullable String reason, @Nullable HttpHeaders responseHeaders,
 			@Nullable String bodySnippet) {
-		super(message, cause);
+		// Rejections under overload are frequent and their stack (a Reactor scheduler's) says nothing: skip it so
+		// that refusing work stays cheap when the client is saturated.
+		super(message, cause, true, kind != Kind.RATE_LIMITED && kind != Kind.POOL_EXHAUSTED);
 		this.kind = kind;
 		this.method = method;
 		this.url = url;

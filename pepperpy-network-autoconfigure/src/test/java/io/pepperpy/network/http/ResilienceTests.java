@@ -403,6 +403,8 @@ class ResilienceTests {
 			.satisfies((ex) -> {
 				assertThat(ex.kind()).isEqualTo(NetworkException.Kind.RATE_LIMITED);
 				assertThat(ex.getMessage()).contains("rate-limit-timeout");
+				// Rejections stay cheap under overload: no stack trace is captured.
+				assertThat(ex.getStackTrace()).isEmpty();
 			});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
 	}
