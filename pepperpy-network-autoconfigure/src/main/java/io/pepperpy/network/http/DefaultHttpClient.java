@@ -1003,26 +1003,19 @@ final class DefaultHttpClient implements HttpClient {
 		long start = System.nanoTime();
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
 				this.interceptors.isEmpty() ? call.headers() : copy(call.headers()), attempt);
-		Mono<Void> preRequest = this.interceptors.isEmpty() ? Mono.empty() : Flux.fromIterable(this.interceptors)
-			.concatMap((interceptor) -> invoke(interceptor, "preRequest", call, () -> interceptor.preRequest(request)))
-			.then();
-		Mono<R> exchange = this.interceptors.isEmpty()
-				? send(execution, request, attempt, start, 0, call.body() != null) : preRequest.then(Mono.defer(() -> {
-			HttpHeaders headers = request.headers();
-			{
-				String displayUrl = this.redactor.url(request.url());
-				headers.forEach((name, values) -> values.forEach((value) -> {
-					try {
-						HeaderChecks.check(name, value, request.method() + " " + displayUrl);
-					}
-					catch (IllegalArgumentException ex) {
-						throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, ex.getMessage(),
-								request.method().name(), displayUrl, null);
-					}
+		Mono<R> exchange;
+		if (this.interceptors.isEmpty()) {
+			exchange = send(execution, request, attempt, start, 0, call.body() != null);
+		}
+		else {
+			exchange = Flux.fromIterable(this.interceptors)
+				.concatMap((interceptor) -> invoke(interceptor, "preRequest", call,
+						() -> interceptor.preRequest(request)))
+				.then(Mono.defer(() -> {
+					checkInterceptedHeaders(request);
+					return send(execution, request, attempt, start, 0, call.body() != null);
 				}));
-			}
-			return send(execution, request, attempt, start, 0, call.body() != null);
-		}));
+		}
 		return exchange.timeout(call.timeout())
 			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
 					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
@@ -1036,6 +1029,23 @@ final class DefaultHttpClient implements HttpClient {
 							attempt, (System.nanoTime() - start) / 1_000_000, ex.getMessage());
 				}
 			});
+	}
+
+	/**
+	 * Check the headers again after interceptors could change them.
+	 */
+	private void checkInterceptedHeaders(InterceptedRequest request) {
+		request.headers().forEach((name, values) -> values.forEach((value) -> {
+			try {
+				HeaderChecks.check(name, value, "request");
+			}
+			catch (IllegalArgumentException ex) {
+				String displayUrl = this.redactor.url(request.url());
+				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+						"Refusing " + request.method() + " " + displayUrl + ": " + ex.getMessage(),
+						request.method().name(), displayUrl, null);
+			}
+		}));
 	}
 
 	private <R> Mono<R> send(Execution<R> execution, InterceptedRequest request, int attempt, long start, int hop,
