@@ -14,13 +14,15 @@ import reactor.core.publisher.Mono;
  * that cancels while waiting gives its slot back (the next caller takes it, so no permit is wasted); each call
  * has its own longest wait (its deadline), decided before a slot is reserved; and a server's {@code Retry-After}
  * on a 429 pauses every caller of the client, including those already waiting.
+ * <p>
+ * Public only so that the TCP client shares it; it is an implementation class, not part of the stable API.
  */
-final class RateGate implements PermitGate {
+public final class RateGate implements PermitGate {
 
 	/**
 	 * Thrown when the wait for a permit would be longer than the caller accepts.
 	 */
-	static final class PermitUnavailableException extends RuntimeException {
+	public static final class PermitUnavailableException extends RuntimeException {
 
 		private final Duration wait;
 
@@ -43,7 +45,11 @@ final class RateGate implements PermitGate {
 
 	}
 
-	interface WaitListener {
+	/**
+	 * Told how long each permit took.
+	 */
+	@FunctionalInterface
+	public interface WaitListener {
 
 		void waited(long nanos);
 
@@ -84,7 +90,13 @@ final class RateGate implements PermitGate {
 
 	private volatile boolean paused;
 
-	RateGate(int permitsPerSecond, LongSupplier clock, WaitListener listener) {
+	/**
+	 * Create a gate.
+	 * @param permitsPerSecond permits per second, 0 for no limit (only pauses)
+	 * @param clock a nanosecond clock
+	 * @param listener told how long each permit took
+	 */
+	public RateGate(int permitsPerSecond, LongSupplier clock, WaitListener listener) {
 		this.intervalNanos = (permitsPerSecond > 0) ? Math.max(1, 1_000_000_000L / permitsPerSecond) : 0;
 		this.clock = clock;
 		this.listener = listener;
@@ -101,7 +113,7 @@ final class RateGate implements PermitGate {
 	}
 
 	/**
-	 * Wait for a permit.
+	 * Wait for a permit (public for the TCP client, which shares this limiter).
 	 * @param maxWait the longest the caller accepts to wait
 	 * @return a {@code Mono} that completes when the caller may send
 	 */

@@ -55,7 +55,7 @@ final class DefaultTcpClient implements TcpClient {
 
 	private final TcpMetrics metrics;
 
-	private final TcpRateLimiter limiter;
+	private final io.pepperpy.network.http.RateGate limiter;
 
 	private final FrameCodec codec;
 
@@ -68,7 +68,8 @@ final class DefaultTcpClient implements TcpClient {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
-		this.limiter = new TcpRateLimiter(config.maxRateLimit(), System::nanoTime);
+		this.limiter = new io.pepperpy.network.http.RateGate(config.maxRateLimit(), System::nanoTime, (nanos) -> {
+		});
 		this.codec = new FrameCodec(config);
 		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
 		boolean raw = config.framing() == Framing.RAW;
@@ -397,9 +398,9 @@ final class DefaultTcpClient implements TcpClient {
 					(ref) -> ref.poolable().exchange(this.call.request(), config.writeTimeout(), this.call.readTimeout(),
 							this.sent),
 					this::releaseOrDiscard, (ref, error) -> ref.invalidate(), PooledRef::invalidate);
-			if (DefaultTcpClient.this.limiter.limited()) {
+			if (!DefaultTcpClient.this.limiter.isOpen()) {
 				exchange = DefaultTcpClient.this.limiter.acquire(maxWait())
-					.onErrorMap(TcpRateLimiter.PermitUnavailableException.class,
+					.onErrorMap(io.pepperpy.network.http.RateGate.PermitUnavailableException.class,
 							(ex) -> NetworkException.of(NetworkException.Kind.RATE_LIMITED,
 									EXCHANGE + " " + config.address() + " was not sent: " + ex.getMessage()
 											+ " (rate-limit-timeout or deadline)",
