@@ -127,6 +127,21 @@ timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.netw
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" | tee "$RESULTS/raw/startup.log"
 
+# --- (i) TCP exchanges: echo server JVM on SERVER_CPU (nginx idles), client JVM on CLIENT_CPU --------------------
+say "(i) TCP exchanges, TcpClient vs plain Reactor Netty"
+TCP_PORT=$((PORT + 1))
+taskset -c "$SERVER_CPU" java -Xms256m -Xmx256m -cp "$CP" io.pepperpy.network.benchmarks.TcpBenchmarks server "$TCP_PORT" \
+	> "$RESULTS/raw/tcp-server.log" 2>&1 &
+TCP_SERVER=$!
+for _ in $(seq 100); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$TCP_PORT") 2>/dev/null; then break; fi
+	sleep 0.1
+done
+timeout 180 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.TcpBenchmarks "$TCP_PORT" \
+	| tee "$RESULTS/raw/tcp.log" && status=0 || status=$?
+kill "$TCP_SERVER" 2>/dev/null || true
+((status == 0)) || { say "(i) failed with status $status"; exit "$status"; }
+
 # --- report and charts -----------------------------------------------------------------------------------------
 say "report"
 java -cp "$CP" io.pepperpy.network.benchmarks.Report "$RESULTS" "$COMMAND" > /dev/null

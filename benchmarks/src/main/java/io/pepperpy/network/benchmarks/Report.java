@@ -62,6 +62,7 @@ public final class Report {
 		rateLimiter();
 		retry();
 		startup();
+		tcp();
 		Files.writeString(this.dir.resolve("results.md"), this.md.toString(), StandardCharsets.UTF_8);
 		System.out.println(this.md);
 	}
@@ -386,6 +387,61 @@ public final class Report {
 				value(check, "sockets_before_first_request"), value(check, "sockets_after_first_request"),
 				met(value(check, "sockets_before_first_request") == 0)));
 		line("");
+	}
+
+	// (i) -----------------------------------------------------------------------------------------------------
+
+	private void tcp() {
+		line("## TCP exchanges: TcpClient against plain Reactor Netty (issue 8)");
+		line("");
+		if (params("tcp").isEmpty()) {
+			line("Not measured.");
+			line("");
+			return;
+		}
+		line("Line echo server (Reactor Netty) in its own JVM on the server CPU; client JVM on the client CPU; "
+				+ TcpBenchmarks.CONNECTIONS + " connections, each sending its next 32-byte frame as soon as the "
+				+ "previous reply arrived; rounds interleaved (plain, ours). CPU is the client JVM's, per exchange.");
+		line("");
+		line("| Round | plain Reactor Netty exchanges/s | TcpClient exchanges/s | ratio | plain µs CPU/exchange "
+				+ "| TcpClient µs CPU/exchange | ratio |");
+		line("|---:|---:|---:|---:|---:|---:|---:|");
+		List<Double> rateRatios = new ArrayList<>();
+		List<Double> cpuRatios = new ArrayList<>();
+		int rounds = this.rows.stream().filter((r) -> r.part().equals("tcp")).mapToInt(RawResults.Row::round).max().orElse(0);
+		for (int round = 1; round <= rounds; round++) {
+			int n = round;
+			double plainRate = value((r) -> r.part().equals("tcp") && r.arm().equals("PLAIN_NETTY") && r.round() == n,
+					"exchanges_per_s");
+			double oursRate = value((r) -> r.part().equals("tcp") && r.arm().equals("TCP_CLIENT") && r.round() == n,
+					"exchanges_per_s");
+			double plainCpu = value((r) -> r.part().equals("tcp") && r.arm().equals("PLAIN_NETTY") && r.round() == n,
+					"cpu_us_per_exchange");
+			double oursCpu = value((r) -> r.part().equals("tcp") && r.arm().equals("TCP_CLIENT") && r.round() == n,
+					"cpu_us_per_exchange");
+			rateRatios.add(oursRate / plainRate);
+			cpuRatios.add(oursCpu / plainCpu);
+			line(fmt("| %d | %.0f | %.0f | %.3f | %.1f | %.1f | %.3f |", round, plainRate, oursRate,
+					oursRate / plainRate, plainCpu, oursCpu, oursCpu / plainCpu));
+		}
+		double rate = medianOfList(rateRatios);
+		double cpu = medianOfList(cpuRatios);
+		line("");
+		line("| Target | Figure | Met |");
+		line("|---|---:|---|");
+		line(fmt("| exchanges/s ≥ 0.95 × plain Reactor Netty (median of the per-round ratios) | %.3f × | %s |", rate,
+				met(rate >= 0.95)));
+		line(fmt("| (information) client CPU per exchange, median ratio | %.3f × | |", cpu));
+		line("");
+	}
+
+	private static double medianOfList(List<Double> values) {
+		double[] sorted = values.stream().mapToDouble(Double::doubleValue).filter((v) -> !Double.isNaN(v)).sorted().toArray();
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int mid = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 	}
 
 	// helpers --------------------------------------------------------------------------------------------------

@@ -23,22 +23,20 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.observability.DefaultSignalListener;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.TcpSslContextSpec;
-import reactor.pool.InstrumentedPool;
-import reactor.pool.PoolBuilder;
-import reactor.pool.PooledRef;
 import reactor.util.retry.Retry;
 
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * The {@link TcpClient} implementation: a Reactor Netty TCP connector without its own pool, a reactor-pool of
- * persistent connections ({@link TcpChannel}), a rate limiter shared by the client's exchanges and a retry loop
+ * The {@link TcpClient} implementation: a Reactor Netty TCP connector without its own pool, a
+ * {@link ChannelPool} of persistent connections ({@link TcpChannel}) with event-loop affinity, a rate limiter shared by the client's exchanges and a retry loop
  * driven by Spring's {@link RetryPolicy} and executed with Reactor timers.
  */
 final class DefaultTcpClient implements TcpClient {
@@ -61,7 +59,10 @@ final class DefaultTcpClient implements TcpClient {
 
 	private final reactor.netty.tcp.TcpClient connector;
 
-	private final InstrumentedPool<TcpChannel> pool;
+	private final ChannelPool pool;
+
+	/** The policy of exchanges that keep the configured retries, built once. */
+	private final @Nullable RetryPolicy retryPolicy;
 
 	DefaultTcpClient(TcpConfig config, @Nullable MeterRegistry meterRegistry, @Nullable KeyManagerFactory keyManagers,
 			@Nullable TrustManagerFactory trustManagers) {
@@ -73,17 +74,11 @@ final class DefaultTcpClient implements TcpClient {
 		this.codec = new FrameCodec(config);
 		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
 		boolean raw = config.framing() == Framing.RAW;
-		long idleMillis = config.poolIdleTime().toMillis();
-		this.pool = PoolBuilder
-			.from(this.connector.connect().map((connection) -> new TcpChannel(connection, this.codec, this.metrics, raw)))
-			.sizeBetween(0, config.poolSize())
-			.maxPendingAcquireUnbounded()
-			.idleResourceReuseMruOrder()
-			.evictionPredicate((channel, metadata) -> !channel.usable() || metadata.idleTime() >= idleMillis)
-			.evictInBackground(Duration.ofMillis(Math.max(100, Math.min(idleMillis, 30_000))))
-			.destroyHandler(TcpChannel::close)
-			.buildPool();
-		this.metrics.connections(() -> this.pool.metrics().acquiredSize(), () -> this.pool.metrics().idleSize());
+		this.pool = new ChannelPool(
+				this.connector.connect().map((connection) -> new TcpChannel(connection, this.codec, this.metrics, raw)),
+				config.poolSize(), config.poolIdleTime());
+		this.retryPolicy = (config.retries() > 0) ? retryPolicy(config.retries()) : null;
+		this.metrics.connections(this.pool::acquiredSize, this.pool::idleSize);
 	}
 
 	private static reactor.netty.tcp.TcpClient createConnector(TcpConfig config, FrameCodec codec,
@@ -264,7 +259,7 @@ final class DefaultTcpClient implements TcpClient {
 	@Override
 	public void close() {
 		this.metrics.close();
-		this.pool.disposeLater().subscribe(null, (ex) -> this.logger.debug("Closing the pool failed", ex));
+		this.pool.close();
 	}
 
 	@Override
@@ -360,15 +355,14 @@ final class DefaultTcpClient implements TcpClient {
 		if (call.deadline() != null) {
 			result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
 		}
-		return result.doOnSuccess(execution::succeeded)
-			.doOnError(execution::failed)
-			.doOnCancel(() -> execution.failed(CANCELLED));
+		return result.tap(() -> execution);
 	}
 
 	/**
-	 * The state of one exchange across its attempts.
+	 * The state of one exchange across its attempts, and the listener that records its outcome (one operator
+	 * instead of a peek per signal).
 	 */
-	private final class Execution {
+	private final class Execution extends DefaultSignalListener<byte[]> {
 
 		private final Call call;
 
@@ -376,7 +370,7 @@ final class DefaultTcpClient implements TcpClient {
 
 		private final long deadlineNanos;
 
-		private final BackOffExecution backOff;
+		private @Nullable BackOffExecution backOff;
 
 		private int attempt;
 
@@ -386,18 +380,19 @@ final class DefaultTcpClient implements TcpClient {
 			this.call = call;
 			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
 					: Long.MAX_VALUE;
-			this.backOff = (call.retries() > 0) ? retryPolicy(call.retries()).getBackOff().start()
-					: () -> BackOffExecution.STOP;
 		}
 
 		Mono<byte[]> attempt() {
 			this.attempt++;
 			this.sent.set(false);
 			TcpConfig config = DefaultTcpClient.this.config;
-			Mono<byte[]> exchange = Mono.usingWhen(DefaultTcpClient.this.pool.acquire(config.connectTimeout()),
-					(ref) -> ref.poolable().exchange(this.call.request(), config.writeTimeout(), this.call.readTimeout(),
-							this.sent),
-					this::releaseOrDiscard, (ref, error) -> ref.invalidate(), PooledRef::invalidate);
+			ChannelPool pool = DefaultTcpClient.this.pool;
+			// An idle connection is taken at subscription without the acquire's sink and flatMap.
+			Mono<byte[]> exchange = Mono.defer(() -> {
+				TcpChannel idle = pool.pollIdle();
+				return (idle != null) ? exchangeOn(idle)
+						: pool.acquire(config.connectTimeout()).flatMap(this::exchangeOn);
+			});
 			if (!DefaultTcpClient.this.limiter.isOpen()) {
 				exchange = DefaultTcpClient.this.limiter.acquire(maxWait())
 					.onErrorMap(io.pepperpy.network.http.RateGate.PermitUnavailableException.class,
@@ -407,20 +402,25 @@ final class DefaultTcpClient implements TcpClient {
 									EXCHANGE, config.address(), ex))
 					.then(exchange);
 			}
-			return exchange.onErrorMap((ex) -> {
-				NetworkException network = TcpErrors.translate(ex, EXCHANGE, config);
-				DefaultTcpClient.this.metrics.error(network.kind());
-				if (DefaultTcpClient.this.logger.isDebugEnabled()) {
-					DefaultTcpClient.this.logger.debug("{} {} attempt {} failed ({} request bytes {}): {}", EXCHANGE,
-							config.address(), this.attempt, this.call.request().length,
-							this.sent.get() ? "sent" : "not sent", network.getMessage());
-				}
-				return network;
-			});
+			return exchange;
 		}
 
-		private Mono<Void> releaseOrDiscard(PooledRef<TcpChannel> ref) {
-			return ref.poolable().usable() ? ref.release() : ref.invalidate();
+		private Mono<byte[]> exchangeOn(TcpChannel channel) {
+			TcpConfig config = DefaultTcpClient.this.config;
+			return channel.exchange(this.call.request(), config.writeTimeout(), this.call.readTimeout(), this.sent,
+					DefaultTcpClient.this.pool);
+		}
+
+		private NetworkException attemptFailed(Throwable ex) {
+			TcpConfig config = DefaultTcpClient.this.config;
+			NetworkException network = TcpErrors.translate(ex, EXCHANGE, config);
+			DefaultTcpClient.this.metrics.error(network.kind());
+			if (DefaultTcpClient.this.logger.isDebugEnabled()) {
+				DefaultTcpClient.this.logger.debug("{} {} attempt {} failed ({} request bytes {}): {}", EXCHANGE,
+						config.address(), this.attempt, this.call.request().length,
+						this.sent.get() ? "sent" : "not sent", network.getMessage());
+			}
+			return network;
 		}
 
 		private Duration maxWait() {
@@ -440,9 +440,10 @@ final class DefaultTcpClient implements TcpClient {
 		Mono<byte[]> attemptWithRetries() {
 			Mono<byte[]> attempt = attempt();
 			if (this.call.retries() == 0) {
-				return attempt;
+				return attempt.onErrorMap(this::attemptFailed);
 			}
-			return attempt.onErrorResume((failure) -> onFailure(failure).then(Mono.defer(this::attemptWithRetries)));
+			return attempt.onErrorResume(
+					(failure) -> onFailure(attemptFailed(failure)).then(Mono.defer(this::attemptWithRetries)));
 		}
 
 		Mono<Long> onFailure(Throwable failure) {
@@ -459,6 +460,11 @@ final class DefaultTcpClient implements TcpClient {
 			if (this.sent.get() && !this.call.idempotent()) {
 				return Mono.error(refused(network, "the request may have reached the server and the exchange is not "
 						+ "idempotent: mark it with exchange(bytes).idempotent() or set idempotent: true"));
+			}
+			if (this.backOff == null) {
+				RetryPolicy configured = DefaultTcpClient.this.retryPolicy;
+				this.backOff = ((configured != null && this.call.retries() == DefaultTcpClient.this.config.retries())
+						? configured : retryPolicy(this.call.retries())).getBackOff().start();
 			}
 			long delay = this.backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
@@ -489,6 +495,21 @@ final class DefaultTcpClient implements TcpClient {
 					EXCHANGE + " " + config.address() + " did not complete within its deadline of "
 							+ this.call.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
 					EXCHANGE, config.address(), new java.util.concurrent.TimeoutException("deadline " + this.call.deadline()));
+		}
+
+		@Override
+		public void doOnNext(byte[] response) {
+			succeeded(response);
+		}
+
+		@Override
+		public void doOnError(Throwable error) {
+			failed(error);
+		}
+
+		@Override
+		public void doOnCancel() {
+			failed(CANCELLED);
 		}
 
 		void succeeded(byte[] response) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -41,6 +42,9 @@ final class TcpChannel {
 
 	private volatile boolean broken;
 
+	/** When this connection was last put back in the pool; read and written under the pool's lock. */
+	long idleSince;
+
 	TcpChannel(Connection connection, FrameCodec codec, TcpMetrics metrics, boolean raw) {
 		this.connection = connection;
 		this.codec = codec;
@@ -57,30 +61,47 @@ final class TcpChannel {
 		return !this.broken && !this.raw && this.connection.channel().isActive();
 	}
 
-	Mono<Void> close() {
-		return Mono.fromRunnable(() -> {
-			this.broken = true;
-			this.connection.dispose();
-		});
+	void close() {
+		this.broken = true;
+		this.connection.dispose();
 	}
 
 	/**
-	 * Write one frame and wait for the next one.
+	 * Return whether this connection's event loop is the calling thread.
+	 * @return whether a write from here needs no hand-over to another thread
+	 */
+	boolean inEventLoop() {
+		Channel channel = this.connection.channel();
+		return channel.isRegistered() && channel.eventLoop().inEventLoop();
+	}
+
+	EventLoop eventLoop() {
+		return this.connection.channel().eventLoop();
+	}
+
+	/**
+	 * Write one frame and wait for the next one, then give this connection back to the pool: released when the
+	 * reply came in step, invalidated on any failure, timeout or cancellation. It is released before the reply is
+	 * emitted, so that whatever the reply starts next can reuse it.
 	 * @param payload the request frame, already checked against the maximum
 	 * @param writeTimeout longest time to write it
 	 * @param readTimeout longest wait for the response once written
 	 * @param sent set when bytes are handed to the socket
+	 * @param pool the pool this connection was acquired from
 	 * @return the response frame
 	 */
-	Mono<byte[]> exchange(byte[] payload, Duration writeTimeout, Duration readTimeout, AtomicBoolean sent) {
+	Mono<byte[]> exchange(byte[] payload, Duration writeTimeout, Duration readTimeout, AtomicBoolean sent,
+			ChannelPool pool) {
 		return Mono.create((sink) -> {
 			Channel channel = this.connection.channel();
 			if (this.broken || !channel.isActive()) {
+				pool.invalidate(this);
 				sink.error(new TcpErrors.ClosedBeforeResponseException(
 						"the pooled connection closed before the request was sent"));
 				return;
 			}
-			Pending exchange = new Pending(sink, this.raw ? new ByteArrayOutputStream() : null);
+			Pending exchange = new Pending(sink, pool, this.raw ? new ByteArrayOutputStream() : null,
+					writeTimeout.toNanos(), readTimeout.toNanos());
 			if (!PENDING.compareAndSet(this, null, exchange)) {
 				sink.error(new IllegalStateException("connection already has an exchange in flight"));
 				return;
@@ -89,33 +110,57 @@ final class TcpChannel {
 				if (PENDING.compareAndSet(this, exchange, null)) {
 					this.broken = true;
 					exchange.cancelTimer();
+					pool.invalidate(this);
 				}
 			});
 			ByteBuf frame = this.codec.encode(channel.alloc(), payload);
 			sent.set(true);
+			// One timer per exchange, for the earlier of the two limits; it re-arms itself if neither is due yet.
 			exchange.timer = channel.eventLoop()
-				.schedule(() -> fail(exchange, new TcpErrors.PhaseTimeoutException("the request frame was not "
-						+ "written within write-timeout " + TcpErrors.format(writeTimeout)
-						+ " (the server does not read)")), writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+				.schedule(() -> onTimer(exchange), Math.min(exchange.writeTimeoutNanos, exchange.readTimeoutNanos),
+						TimeUnit.NANOSECONDS);
 			channel.writeAndFlush(frame).addListener((future) -> {
 				if (!future.isSuccess()) {
 					fail(exchange, future.cause());
 					return;
 				}
 				this.metrics.sent(payload.length);
-				if (this.pending != exchange) {
-					return;
-				}
-				exchange.cancelTimer();
-				exchange.timer = channel.eventLoop()
-					.schedule(() -> fail(exchange, new TcpErrors.PhaseTimeoutException(
-							"no response frame within read-timeout " + TcpErrors.format(readTimeout))),
-							readTimeout.toNanos(), TimeUnit.NANOSECONDS);
-				if (this.raw) {
+				exchange.writtenNanos = System.nanoTime();
+				exchange.written = true;
+				if (this.raw && this.pending == exchange) {
 					shutdownOutput(channel);
 				}
 			});
 		});
+	}
+
+	private void onTimer(Pending exchange) {
+		if (this.pending != exchange) {
+			return;
+		}
+		long now = System.nanoTime();
+		long remaining;
+		if (!exchange.written) {
+			remaining = exchange.startNanos + exchange.writeTimeoutNanos - now;
+			if (remaining <= 0) {
+				fail(exchange, new TcpErrors.PhaseTimeoutException("the request frame was not written within "
+						+ "write-timeout " + TcpErrors.format(Duration.ofNanos(exchange.writeTimeoutNanos))
+						+ " (the server does not read)"));
+				return;
+			}
+			remaining = Math.min(remaining, exchange.readTimeoutNanos);
+		}
+		else {
+			remaining = exchange.writtenNanos + exchange.readTimeoutNanos - now;
+			if (remaining <= 0) {
+				fail(exchange, new TcpErrors.PhaseTimeoutException("no response frame within read-timeout "
+						+ TcpErrors.format(Duration.ofNanos(exchange.readTimeoutNanos))));
+				return;
+			}
+		}
+		exchange.timer = this.connection.channel()
+			.eventLoop()
+			.schedule(() -> onTimer(exchange), remaining, TimeUnit.NANOSECONDS);
 	}
 
 	private static void shutdownOutput(Channel channel) {
@@ -135,6 +180,7 @@ final class TcpChannel {
 		if (PENDING.compareAndSet(this, exchange, null)) {
 			this.broken = true;
 			exchange.cancelTimer();
+			exchange.pool.invalidate(this);
 			exchange.sink.error(error);
 		}
 	}
@@ -161,6 +207,7 @@ final class TcpChannel {
 		if (exchange != null && PENDING.compareAndSet(this, exchange, null)) {
 			exchange.cancelTimer();
 			this.metrics.received(frame.length);
+			exchange.pool.release(this);
 			exchange.sink.success(frame);
 			return;
 		}
@@ -189,6 +236,7 @@ final class TcpChannel {
 				exchange.cancelTimer();
 				byte[] body = exchange.rawBody.toByteArray();
 				this.metrics.received(body.length);
+				exchange.pool.invalidate(this);
 				exchange.sink.success(body);
 			}
 			return;
@@ -201,13 +249,29 @@ final class TcpChannel {
 
 		final MonoSink<byte[]> sink;
 
+		final ChannelPool pool;
+
 		final @Nullable ByteArrayOutputStream rawBody;
+
+		final long startNanos = System.nanoTime();
+
+		final long writeTimeoutNanos;
+
+		final long readTimeoutNanos;
+
+		volatile long writtenNanos;
+
+		volatile boolean written;
 
 		volatile @Nullable ScheduledFuture<?> timer;
 
-		Pending(MonoSink<byte[]> sink, @Nullable ByteArrayOutputStream rawBody) {
+		Pending(MonoSink<byte[]> sink, ChannelPool pool, @Nullable ByteArrayOutputStream rawBody,
+				long writeTimeoutNanos, long readTimeoutNanos) {
 			this.sink = sink;
+			this.pool = pool;
 			this.rawBody = rawBody;
+			this.writeTimeoutNanos = writeTimeoutNanos;
+			this.readTimeoutNanos = readTimeoutNanos;
 		}
 
 		void cancelTimer() {

@@ -15,8 +15,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.pepperpy.network.http.NetworkException;
 import org.jspecify.annotations.Nullable;
-import reactor.pool.PoolAcquireTimeoutException;
-import reactor.pool.PoolShutdownException;
 
 /**
  * Turns whatever Reactor Netty, Netty or the pool raised into a {@link NetworkException} that names the operation
@@ -50,6 +48,28 @@ final class TcpErrors {
 	}
 
 	/**
+	 * No pooled connection became free within the acquire timeout.
+	 */
+	static final class PoolTimeoutException extends TimeoutException {
+
+		PoolTimeoutException(Duration timeout) {
+			super("no pooled connection became free within " + format(timeout));
+		}
+
+	}
+
+	/**
+	 * The client was closed.
+	 */
+	static final class ClientClosedException extends IOException {
+
+		ClientClosedException() {
+			super("the client is closed");
+		}
+
+	}
+
+	/**
 	 * A frame is larger than max-frame-length.
 	 */
 	static final class FrameTooLargeException extends IOException {
@@ -70,13 +90,13 @@ final class TcpErrors {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT, what + " timed out: " + ex.getMessage(),
 					operation, address, ex);
 		}
-		if (ex instanceof PoolAcquireTimeoutException) {
+		if (ex instanceof PoolTimeoutException) {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
 					what + " timed out: no pooled connection became free within connect-timeout "
 							+ format(config.connectTimeout()) + " (pool-size " + config.poolSize() + ")",
 					operation, address, ex);
 		}
-		if (ex instanceof PoolShutdownException) {
+		if (ex instanceof ClientClosedException) {
 			return NetworkException.of(NetworkException.Kind.IO, what + " failed: the client is closed", operation,
 					address, ex);
 		}

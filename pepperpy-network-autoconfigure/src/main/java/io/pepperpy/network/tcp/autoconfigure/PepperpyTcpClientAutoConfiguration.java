@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Primary;
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
-@ConditionalOnClass({ reactor.netty.tcp.TcpClient.class, reactor.pool.Pool.class })
+@ConditionalOnClass(reactor.netty.tcp.TcpClient.class)
 @EnableConfigurationProperties(PepperpyTcpProperties.class)
 @Import(NamedTcpClientsRegistrar.class)
 public final class PepperpyTcpClientAutoConfiguration {
