@@ -403,11 +403,15 @@ public final class Report {
 				+ TcpBenchmarks.CONNECTIONS + " connections, each sending its next 32-byte frame as soon as the "
 				+ "previous reply arrived; rounds interleaved (plain, ours). CPU is the client JVM's, per exchange.");
 		line("");
+		line("TcpClient has its defaults (retries, timeouts, pool) and records its meters in a SimpleMeterRegistry, as "
+				+ "the auto-configured client does; the last columns are the same client without a registry.");
+		line("");
 		line("| Round | plain Reactor Netty exchanges/s | TcpClient exchanges/s | ratio | plain µs CPU/exchange "
-				+ "| TcpClient µs CPU/exchange | ratio |");
-		line("|---:|---:|---:|---:|---:|---:|---:|");
+				+ "| TcpClient µs CPU/exchange | ratio | no meters exchanges/s | no meters µs CPU/exchange |");
+		line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		List<Double> rateRatios = new ArrayList<>();
 		List<Double> cpuRatios = new ArrayList<>();
+		List<Double> bareRatios = new ArrayList<>();
 		int rounds = this.rows.stream().filter((r) -> r.part().equals("tcp")).mapToInt(RawResults.Row::round).max().orElse(0);
 		for (int round = 1; round <= rounds; round++) {
 			int n = round;
@@ -419,10 +423,15 @@ public final class Report {
 					"cpu_us_per_exchange");
 			double oursCpu = value((r) -> r.part().equals("tcp") && r.arm().equals("TCP_CLIENT") && r.round() == n,
 					"cpu_us_per_exchange");
+			double bareRate = value((r) -> r.part().equals("tcp") && r.arm().equals("TCP_CLIENT_NO_METERS")
+					&& r.round() == n, "exchanges_per_s");
+			double bareCpu = value((r) -> r.part().equals("tcp") && r.arm().equals("TCP_CLIENT_NO_METERS")
+					&& r.round() == n, "cpu_us_per_exchange");
 			rateRatios.add(oursRate / plainRate);
 			cpuRatios.add(oursCpu / plainCpu);
-			line(fmt("| %d | %.0f | %.0f | %.3f | %.1f | %.1f | %.3f |", round, plainRate, oursRate,
-					oursRate / plainRate, plainCpu, oursCpu, oursCpu / plainCpu));
+			bareRatios.add(bareRate / plainRate);
+			line(fmt("| %d | %.0f | %.0f | %.3f | %.1f | %.1f | %.3f | %.0f | %.1f |", round, plainRate, oursRate,
+					oursRate / plainRate, plainCpu, oursCpu, oursCpu / plainCpu, bareRate, bareCpu));
 		}
 		double rate = medianOfList(rateRatios);
 		double cpu = medianOfList(cpuRatios);
@@ -432,6 +441,8 @@ public final class Report {
 		line(fmt("| exchanges/s ≥ 0.95 × plain Reactor Netty (median of the per-round ratios) | %.3f × | %s |", rate,
 				met(rate >= 0.95)));
 		line(fmt("| (information) client CPU per exchange, median ratio | %.3f × | |", cpu));
+		line(fmt("| (information) exchanges/s without a meter registry, median ratio | %.3f × | |",
+				medianOfList(bareRatios)));
 		line("");
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
@@ -27,7 +28,8 @@ import io.pepperpy.network.tcp.TcpConfig;
  * interleaved (plain, ours, plain, ...) and each metric is the median of the per-pair ratios.
  * <p>
  * {@code TcpBenchmarks server PORT} runs the echo server; {@code TcpBenchmarks PORT} runs the client side;
- * {@code TcpBenchmarks PORT plain|ours SECONDS} runs one arm alone (to profile it).
+ * {@code TcpBenchmarks PORT plain|ours|bare SECONDS} runs one arm alone (to profile it). "ours" records its meters
+ * in a registry, as the auto-configured client does; "bare" has none.
  */
 public final class TcpBenchmarks {
 
@@ -54,49 +56,64 @@ public final class TcpBenchmarks {
 		RawResults raw = new RawResults(Settings.RAW);
 		int pairs = Settings.count(5, 2);
 		Duration run = Duration.ofMillis(Settings.QUICK ? 500 : 4_000);
-		TcpClient client = TcpClient.create(TcpConfig.builder()
+		TcpConfig config = TcpConfig.builder()
 			.host("127.0.0.1")
 			.port(port)
 			.poolSize(CONNECTIONS)
 			.maxFrameLength(1024)
-			.build());
+			.build();
+		// As auto-configured (meters in the application's registry), and without a registry.
+		TcpClient client = TcpClient.builder().config(config).meterRegistry(new SimpleMeterRegistry()).build();
+		TcpClient bare = TcpClient.create(config);
 		try {
 			if (args.length == 3) {
 				// profiling aid: one arm alone for the given seconds
 				Duration alone = Duration.ofSeconds(Long.parseLong(args[2]));
-				Result result = args[1].equals("plain") ? plain(port, alone) : ours(client, alone);
+				Result result = switch (args[1]) {
+					case "plain" -> plain(port, alone);
+					case "bare" -> ours(bare, alone);
+					default -> ours(client, alone);
+				};
 				LoadBenchmarks.log("tcp %s alone: %.0f/s, %.1f µs CPU per exchange", args[1], result.rate(),
 						result.cpuMicros());
 				return;
 			}
+			Duration warmUp = Duration.ofMillis(Settings.QUICK ? 500 : 3_000);
 			for (int warm = 0; warm < Settings.count(2, 1); warm++) {
-				ours(client, Duration.ofMillis(Settings.QUICK ? 500 : 3_000));
-				plain(port, Duration.ofMillis(Settings.QUICK ? 500 : 3_000));
+				ours(client, warmUp);
+				ours(bare, warmUp);
+				plain(port, warmUp);
 			}
 			double[] rateRatios = new double[pairs];
 			double[] cpuRatios = new double[pairs];
 			for (int round = 1; round <= pairs; round++) {
 				Result plain = plain(port, run);
 				Result ours = ours(client, run);
-				for (Result result : List.of(plain, ours)) {
-					String arm = (result == plain) ? "PLAIN_NETTY" : "TCP_CLIENT";
-					raw.add("tcp", arm, "-", "c" + CONNECTIONS, round, "exchanges_per_s", result.rate());
-					raw.add("tcp", arm, "-", "c" + CONNECTIONS, round, "cpu_us_per_exchange", result.cpuMicros());
-				}
+				Result oursBare = ours(bare, run);
+				record("PLAIN_NETTY", plain, raw, round);
+				record("TCP_CLIENT", ours, raw, round);
+				record("TCP_CLIENT_NO_METERS", oursBare, raw, round);
 				rateRatios[round - 1] = ours.rate() / plain.rate();
 				cpuRatios[round - 1] = ours.cpuMicros() / plain.cpuMicros();
-				LoadBenchmarks.log("tcp pair %d: plain Reactor Netty %.0f/s %.1f µs CPU, TcpClient %.0f/s %.1f µs CPU, "
-						+ "ratio %.3f throughput, %.3f CPU", round, plain.rate(), plain.cpuMicros(), ours.rate(),
-						ours.cpuMicros(), rateRatios[round - 1], cpuRatios[round - 1]);
+				LoadBenchmarks.log("tcp round %d: plain Reactor Netty %.0f/s %.1f µs CPU, TcpClient %.0f/s %.1f µs CPU "
+						+ "(ratio %.3f throughput, %.3f CPU), without meters %.0f/s %.1f µs CPU", round, plain.rate(),
+						plain.cpuMicros(), ours.rate(), ours.cpuMicros(), rateRatios[round - 1], cpuRatios[round - 1],
+						oursBare.rate(), oursBare.cpuMicros());
 			}
 			LoadBenchmarks.log("tcp median ratios TcpClient / plain Reactor Netty: throughput %.3f, CPU per exchange %.3f",
 					median(rateRatios), median(cpuRatios));
 		}
 		finally {
 			client.close();
+			bare.close();
 		}
 		LoadBenchmarks.log("done");
 		System.exit(0);
+	}
+
+	private static void record(String arm, Result result, RawResults raw, int round) {
+		raw.add("tcp", arm, "-", "c" + CONNECTIONS, round, "exchanges_per_s", result.rate());
+		raw.add("tcp", arm, "-", "c" + CONNECTIONS, round, "cpu_us_per_exchange", result.cpuMicros());
 	}
 
 	private static double median(double[] values) {

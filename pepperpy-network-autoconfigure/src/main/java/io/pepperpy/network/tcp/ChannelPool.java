@@ -25,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
  * An exchange prefers an idle connection served by the event loop it runs on, and otherwise the most recently
  * released one. A reply usually starts the next exchange on the same thread, so with this affinity its write
  * stays on that thread instead of waking another event loop; reactor-pool, used before, has no such preference
- * and sent 30–43 % of the writes across threads (measured with {@code TcpThroughputBenchmark}). A new
+ * and sent 30–43 % of the writes across threads (measured by the benchmarks module, part (i)). A new
  * connection opened from an event loop is placed on that loop (Reactor Netty's colocation).
  * <p>
  * Every state change holds the lock for a few field updates only; connecting, closing and completing callers

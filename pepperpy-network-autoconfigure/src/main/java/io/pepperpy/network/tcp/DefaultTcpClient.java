@@ -514,7 +514,7 @@ final class DefaultTcpClient implements TcpClient {
 
 		void succeeded(byte[] response) {
 			long nanos = System.nanoTime() - this.startNanos;
-			DefaultTcpClient.this.metrics.exchange("SUCCESS", "none", nanos);
+			DefaultTcpClient.this.metrics.succeeded(nanos);
 			if (DefaultTcpClient.this.logger.isDebugEnabled()) {
 				DefaultTcpClient.this.logger.debug("{} {} sent {} bytes, received {} bytes in {} ms (attempt {})",
 						EXCHANGE, DefaultTcpClient.this.config.address(), this.call.request().length,

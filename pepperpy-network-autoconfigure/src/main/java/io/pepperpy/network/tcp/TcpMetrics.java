@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,26 +28,40 @@ final class TcpMetrics {
 
 	private final String client;
 
-	private final @Nullable DistributionSummary sent;
+	/** Payload bytes by direction, kept in adders and read by function counters: an add per frame, no clock read. */
+	private final LongAdder sent = new LongAdder();
 
-	private final @Nullable DistributionSummary received;
+	private final LongAdder received = new LongAdder();
 
 	private final Map<String, Timer> exchanges = new ConcurrentHashMap<>();
 
+	/** The timer of almost every exchange, looked up once. */
+	private final @Nullable Timer succeeded;
+
 	private final Map<NetworkException.Kind, Counter> errors = new ConcurrentHashMap<>();
 
-	private final List<Meter> gauges = new ArrayList<>();
+	private final List<Meter> removedOnClose = new ArrayList<>();
 
 	TcpMetrics(@Nullable MeterRegistry registry, String client) {
 		this.registry = registry;
 		this.client = client;
-		this.sent = (registry != null) ? bytes(registry, "sent") : null;
-		this.received = (registry != null) ? bytes(registry, "received") : null;
+		if (registry != null) {
+			this.removedOnClose.add(bytes(registry, "sent", this.sent));
+			this.removedOnClose.add(bytes(registry, "received", this.received));
+		}
+		this.succeeded = (registry != null) ? exchangeTimer(registry, "SUCCESS", "none") : null;
 	}
 
-	private DistributionSummary bytes(MeterRegistry registry, String direction) {
-		return DistributionSummary.builder(PREFIX + "bytes")
-			.description("Frame payload sizes, by direction")
+	private Timer exchangeTimer(MeterRegistry registry, String outcome, String exception) {
+		return Timer.builder(PREFIX + "exchanges")
+			.description("Exchanges, retries, backoff and rate-limit waits included")
+			.tags("client", this.client, "outcome", outcome, "exception", exception)
+			.register(registry);
+	}
+
+	private FunctionCounter bytes(MeterRegistry registry, String direction, LongAdder adder) {
+		return FunctionCounter.builder(PREFIX + "bytes", adder, LongAdder::doubleValue)
+			.description("Frame payload bytes, by direction")
 			.baseUnit("bytes")
 			.tags("client", this.client, "direction", direction)
 			.register(registry);
@@ -56,12 +71,12 @@ final class TcpMetrics {
 		if (this.registry == null) {
 			return;
 		}
-		this.gauges.add(Gauge.builder(PREFIX + "connections", active)
+		this.removedOnClose.add(Gauge.builder(PREFIX + "connections", active)
 			.description("Open connections, by state")
 			.tags("client", this.client, "state", "active")
 			.strongReference(true)
 			.register(this.registry));
-		this.gauges.add(Gauge.builder(PREFIX + "connections", idle)
+		this.removedOnClose.add(Gauge.builder(PREFIX + "connections", idle)
 			.description("Open connections, by state")
 			.tags("client", this.client, "state", "idle")
 			.strongReference(true)
@@ -69,14 +84,20 @@ final class TcpMetrics {
 	}
 
 	void sent(int bytes) {
-		if (this.sent != null) {
-			this.sent.record(bytes);
+		if (this.registry != null) {
+			this.sent.add(bytes);
 		}
 	}
 
 	void received(int bytes) {
-		if (this.received != null) {
-			this.received.record(bytes);
+		if (this.registry != null) {
+			this.received.add(bytes);
+		}
+	}
+
+	void succeeded(long nanos) {
+		if (this.succeeded != null) {
+			this.succeeded.record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -85,10 +106,8 @@ final class TcpMetrics {
 			return;
 		}
 		MeterRegistry registry = this.registry;
-		this.exchanges.computeIfAbsent(outcome + "/" + exception, (key) -> Timer.builder(PREFIX + "exchanges")
-			.description("Exchanges, retries, backoff and rate-limit waits included")
-			.tags("client", this.client, "outcome", outcome, "exception", exception)
-			.register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+		this.exchanges.computeIfAbsent(outcome + "/" + exception, (key) -> exchangeTimer(registry, outcome, exception))
+			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	void error(NetworkException.Kind kind) {
@@ -104,7 +123,7 @@ final class TcpMetrics {
 
 	void close() {
 		if (this.registry != null) {
-			this.gauges.forEach(this.registry::remove);
+			this.removedOnClose.forEach(this.registry::remove);
 		}
 	}
 

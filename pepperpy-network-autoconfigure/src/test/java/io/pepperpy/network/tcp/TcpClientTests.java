@@ -190,12 +190,12 @@ class TcpClientTests {
 				.count()).isEqualTo(1);
 			assertThat(registry.get("pepperpy.tcp.client.bytes")
 				.tags("client", "meters", "direction", "sent")
-				.summary()
-				.totalAmount()).isEqualTo(7);
+				.functionCounter()
+				.count()).isEqualTo(7);
 			assertThat(registry.get("pepperpy.tcp.client.bytes")
 				.tags("client", "meters", "direction", "received")
-				.summary()
-				.totalAmount()).isEqualTo(7);
+				.functionCounter()
+				.count()).isEqualTo(7);
 			assertThat(registry.get("pepperpy.tcp.client.errors")
 				.tags("client", "meters", "kind", "BODY_TOO_LARGE")
 				.counter()
