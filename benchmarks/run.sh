@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark (parts a-g of benchmarks/README.md) in under 15 minutes and writes
+# Runs the whole benchmark (parts a-h of benchmarks/README.md) in under 15 minutes and writes
 # benchmarks/results/results.md and its charts. QUICK=1 runs every part for seconds only (a smoke test whose
 # figures mean nothing) and writes to benchmarks/target/quick-results instead.
 #
@@ -40,11 +40,23 @@ if ((${#missing[@]})); then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-# --- nginx: /json (1 KB JSON) and /bytes (64 KiB), one worker on SERVER_CPU ----------------------------------------
+# --- nginx: /json (1 KB JSON), /bytes (64 KiB), /warm (64 MiB) and /big (1 GiB), one worker on SERVER_CPU -------------
 NGX=$(mktemp -d /tmp/pepperpy-bench-nginx.XXXXXX)
 chmod 755 "$NGX"
+# Part (h) stops nginx's worker (SIGSTOP) for a moment; this lets it go on, whatever happened.
+resume_nginx() {
+	[[ -f "$NGX/nginx.pid" ]] || return 0
+	local master status
+	master=$(cat "$NGX/nginx.pid")
+	for status in /proc/[0-9]*/status; do
+		if grep -qx "PPid:[[:space:]]*$master" "$status" 2>/dev/null; then
+			kill -CONT "$(basename "$(dirname "$status")")" 2>/dev/null || true
+		fi
+	done
+}
 stop_nginx() {
 	if [[ -f "$NGX/nginx.pid" ]]; then
+		resume_nginx
 		kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true
 		sleep 0.5
 	fi
@@ -54,6 +66,9 @@ trap stop_nginx EXIT
 mkdir -p "$NGX/html" "$NGX/logs"
 cp "$ROOT/benchmarks/payload/user.json" "$NGX/html/json.json"
 head -c 65536 /dev/zero | tr '\0' 'x' > "$NGX/html/bytes.bin"
+# sparse files of zeros for part (h): nothing is written to disk, nginx reads the holes as zero pages
+truncate -s 1G "$NGX/html/big.bin"
+truncate -s 64M "$NGX/html/warm.bin"
 chmod -R a+rX "$NGX/html"
 cat > "$NGX/nginx.conf" <<CONF
 worker_processes 1;
@@ -72,6 +87,8 @@ http {
 		root $NGX/html;
 		location = /json { default_type application/json; try_files /json.json =404; }
 		location = /bytes { default_type application/octet-stream; try_files /bytes.bin =404; }
+		location = /big { default_type application/octet-stream; try_files /big.bin =404; }
+		location = /warm { default_type application/octet-stream; try_files /warm.bin =404; }
 	}
 }
 CONF
@@ -80,7 +97,7 @@ for _ in $(seq 50); do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
 	sleep 0.1
 done
-say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes) and $URL/bytes on CPU $SERVER_CPU"
+say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes), $URL/bytes, $URL/warm and $URL/big on CPU $SERVER_CPU"
 
 # --- build -----------------------------------------------------------------------------------------------------
 say "building"
@@ -126,6 +143,20 @@ say "(f) start-up"
 timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" | tee "$RESULTS/raw/startup.log"
+
+# --- (h) large bodies and many in flight: a child JVM per measurement (-Xmx64m for the downloads) ----------------
+say "(h) 1 GiB download at -Xmx64m, 10,000 requests in flight"
+# The downloads go to tmpfs when it has room, so the figures are the client's and not the shared disk's.
+DOWNLOAD_DIR=${TMPDIR:-/tmp}
+if [[ -d /dev/shm && -w /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR==2{print $4}') > 3 * 1024 * 1024)); then
+	DOWNLOAD_DIR=/dev/shm
+fi
+# bench.serverPid: the in-flight part stops nginx's worker (SIGSTOP) while it fires, so every request is in
+# flight at once, then resumes it (SIGCONT after every child, and resume_nginx here and on exit).
+timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -Dbench.downloadDir="$DOWNLOAD_DIR" \
+	-Dbench.serverPid="$(cat "$NGX/nginx.pid")" -cp "$CP" io.pepperpy.network.benchmarks.StreamingBenchmarks \
+	| tee "$RESULTS/raw/streaming.log"
+resume_nginx
 
 # --- (i) TCP exchanges: echo server JVM on SERVER_CPU (nginx idles), client JVM on CLIENT_CPU --------------------
 say "(i) TCP exchanges, TcpClient vs plain Reactor Netty"
