@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * Parts (b) open-loop CPU per request, (c) closed-loop throughput and (g) overload, against nginx, every arm in one
  * JVM, arms interleaved within each round (A B C ... A B C ...), medians taken over the rounds by {@link Report}.
+ * With the argument {@code overload}, only part (g) runs (after the warm-up).
  */
 public final class LoadBenchmarks {
 
@@ -35,14 +36,17 @@ public final class LoadBenchmarks {
 			clients.put(arm, arm.create(Settings.URL));
 		}
 		int rounds = Settings.count(5, 2);
+		boolean overloadOnly = args.length > 0 && args[0].equals("overload");
 		log("warm-up");
 		for (Decode decode : Decode.values()) {
 			for (Arm arm : Arm.values()) {
 				LoadDriver.closedLoop(clients.get(arm), decode, 16, Settings.millis(1_500, 200));
 			}
 		}
-		openLoop(raw, clients, rounds);
-		closedLoop(raw, clients, rounds);
+		if (!overloadOnly) {
+			openLoop(raw, clients, rounds);
+			closedLoop(raw, clients, rounds);
+		}
 		overload(raw, clients);
 		for (BenchClient client : clients.values()) {
 			client.close();

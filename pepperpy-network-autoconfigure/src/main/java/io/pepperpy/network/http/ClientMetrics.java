@@ -101,6 +101,23 @@ final class ClientMetrics {
 
 	private @Nullable Timer rateLimitWait;
 
+	private static final String[] STATUS = new String[600];
+
+	static {
+		for (int code = 100; code < STATUS.length; code++) {
+			STATUS[code] = Integer.toString(code).intern();
+		}
+	}
+
+	/**
+	 * Return a status code's tag value without a new string (and hash) per call.
+	 * @param status the code
+	 * @return its decimal text
+	 */
+	static String status(int status) {
+		return (status >= 100 && status < STATUS.length) ? STATUS[status] : Integer.toString(status);
+	}
+
 	void call(String method, String uri, String status, String outcome, String exception, long nanos) {
 		if (this.registry == null) {
 			return;

@@ -30,6 +30,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.observability.DefaultSignalListener;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
@@ -110,6 +111,8 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final ClientMetrics metrics;
 
+	private final Mono<Object> timeoutFallback;
+
 	private final java.time.Clock wallClock = java.time.Clock.systemUTC();
 
 	private final Redactor redactor;
@@ -135,6 +138,7 @@ final class DefaultHttpClient implements HttpClient {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
+		this.timeoutFallback = timeoutError(config.timeout());
 		this.metrics = new ClientMetrics(config.metricsEnabled() ? meterRegistry : null, config.name(),
 				config.metricsPerAttempt());
 		this.jsonMapper = jsonMapper;
@@ -714,9 +718,7 @@ final class DefaultHttpClient implements HttpClient {
 				result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
 			}
 			if (this.metrics.enabled()) {
-				result = result.doOnSuccess((value) -> execution.recordCall(null))
-					.doOnError(execution::recordCall)
-					.doOnCancel(() -> execution.recordCall(CANCELLED));
+				result = result.tap(() -> execution);
 			}
 			return observe(call, execution, result);
 		});
@@ -760,7 +762,7 @@ final class DefaultHttpClient implements HttpClient {
 	/**
 	 * The state of one call across its attempts.
 	 */
-	private final class Execution<R> {
+	private final class Execution<R> extends DefaultSignalListener<R> {
 
 		private final Call call;
 
@@ -777,6 +779,8 @@ final class DefaultHttpClient implements HttpClient {
 		private int attempt;
 
 		private int lastStatus;
+
+		private boolean recorded;
 
 		Execution(Call call, ResponseHandler<R> handler) {
 			this.call = call;
@@ -938,8 +942,35 @@ final class DefaultHttpClient implements HttpClient {
 					new java.util.concurrent.TimeoutException("deadline " + this.call.deadline()));
 		}
 
+		// The call's outcome, recorded once by one tap operator rather than a peek per signal: on the value (a
+		// downstream that cancels after it has still succeeded), or on completion when there is none.
+
+		@Override
+		public void doOnNext(R value) {
+			recordCall(null);
+		}
+
+		@Override
+		public void doOnComplete() {
+			recordCall(null);
+		}
+
+		@Override
+		public void doOnError(Throwable error) {
+			recordCall(error);
+		}
+
+		@Override
+		public void doOnCancel() {
+			recordCall(CANCELLED);
+		}
+
 		void recordCall(@Nullable Throwable error) {
-			String status = (this.lastStatus > 0) ? Integer.toString(this.lastStatus) : "CLIENT_ERROR";
+			if (this.recorded) {
+				return;
+			}
+			this.recorded = true;
+			String status = (this.lastStatus > 0) ? ClientMetrics.status(this.lastStatus) : "CLIENT_ERROR";
 			String outcome;
 			String exception = "none";
 			if (error == null) {
@@ -1016,7 +1047,7 @@ final class DefaultHttpClient implements HttpClient {
 					return send(execution, request, attempt, start, 0, call.body() != null);
 				}));
 		}
-		return exchange.timeout(call.timeout())
+		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()))
 			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
 					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
 			.doOnError((ex) -> {
@@ -1029,6 +1060,19 @@ final class DefaultHttpClient implements HttpClient {
 							attempt, (System.nanoTime() - start) / 1_000_000, ex.getMessage());
 				}
 			});
+	}
+
+	/**
+	 * The fallback of the per-attempt timeout: a {@link java.util.concurrent.TimeoutException} made only when the
+	 * timeout fires. Without a fallback, {@code Mono.timeout} builds its description string on every subscription.
+	 */
+	@SuppressWarnings("unchecked")
+	private <R> Mono<R> timeoutFallback(Duration timeout) {
+		return (Mono<R>) (timeout.equals(this.config.timeout()) ? this.timeoutFallback : timeoutError(timeout));
+	}
+
+	private static Mono<Object> timeoutError(Duration timeout) {
+		return Mono.error(() -> new java.util.concurrent.TimeoutException("no complete response within " + timeout));
 	}
 
 	/**
@@ -1137,7 +1181,7 @@ final class DefaultHttpClient implements HttpClient {
 		Call call = execution.call;
 		HttpStatusCode status = response.statusCode();
 		execution.lastStatus = status.value();
-		this.metrics.attempt(call.method().name(), execution.uriTag, Integer.toString(status.value()),
+		this.metrics.attempt(call.method().name(), execution.uriTag, ClientMetrics.status(status.value()),
 				outcome(status.value()));
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("{} {} -> {} in {} ms (attempt {})", request.method(), call.displayUrl(), status.value(),
