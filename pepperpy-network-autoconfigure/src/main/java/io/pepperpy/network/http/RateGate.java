@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * The client's rate limiter: hands out one permit per {@code 1/R} second slot, so no window carries more than
  * its share plus one, and never blocks a thread (a caller whose slot is in the future waits on a Reactor timer).
+ * The share is held again at release (at most {@code R/10 + 1} permits in any 100 ms): callers whose timers fire
+ * late and together, after a pause of the JVM or of a busy machine, are spread out instead of sent in a burst.
  * <p>
  * Three things resilience4j's {@code AtomicRateLimiter} cannot do are the reason this class exists: a caller
  * that cancels while waiting gives its slot back (the next caller takes it, so no permit is wasted); each call
@@ -70,6 +73,20 @@ public final class RateGate implements PermitGate {
 
 	private final long intervalNanos;
 
+	/**
+	 * The window whose share is enforced at release: a caller released late (its timer fired after a stall of the
+	 * JVM or the machine) must not go together with every other late one.
+	 */
+	static final long WINDOW_NANOS = 100_000_000L;
+
+	/**
+	 * Release times of the last {@code R/10 + 1} permits (a ring; the oldest at {@link #windowNext}), or
+	 * {@code null} above 100,000 permits per second, where slots are closer than a timer can be precise.
+	 */
+	private final long @Nullable [] window;
+
+	private int windowNext;
+
 	private final LongSupplier clock;
 
 	private final WaitListener listener;
@@ -101,6 +118,32 @@ public final class RateGate implements PermitGate {
 		this.clock = clock;
 		this.listener = listener;
 		this.frontier = clock.getAsLong() - this.intervalNanos;
+		if (permitsPerSecond > 0 && permitsPerSecond <= 100_000) {
+			this.window = new long[permitsPerSecond / 10 + 1];
+			java.util.Arrays.fill(this.window, Long.MIN_VALUE / 2);
+		}
+		else {
+			this.window = null;
+		}
+	}
+
+	/**
+	 * Under the lock: release a permit now if no window of {@link #WINDOW_NANOS} would then hold more than
+	 * {@code R/10 + 1} of them, and return 0; otherwise return how long to wait before trying again. Slots are
+	 * {@code 1/R} apart, so this only holds back callers whose timers fired late and together.
+	 */
+	long release(long now) {
+		long[] window = this.window;
+		if (window == null) {
+			return 0;
+		}
+		long earliest = window[this.windowNext] + WINDOW_NANOS;
+		if (earliest > now) {
+			return earliest - now;
+		}
+		window[this.windowNext] = now;
+		this.windowNext = (this.windowNext + 1 == window.length) ? 0 : this.windowNext + 1;
+		return 0;
 	}
 
 	/**
@@ -167,24 +210,47 @@ public final class RateGate implements PermitGate {
 				}
 			}
 		}
-		if (slot - now <= EARLY_RELEASE_NANOS) {
+		long wait = slot - now;
+		if (wait <= EARLY_RELEASE_NANOS) {
 			// A timer cannot wait less than about 50 µs anyway; hopping to it would only add a thread switch. The slot
 			// is still taken, so the frontier never runs more than this ahead of the clock.
-			this.listener.waited(now - start);
-			return NOW;
+			synchronized (this.lock) {
+				wait = release(now);
+			}
+			if (wait == 0) {
+				this.listener.waited(now - start);
+				return NOW;
+			}
 		}
 		long reserved = slot;
-		return Mono.delay(Duration.ofNanos(slot - now))
+		return Mono.delay(Duration.ofNanos(wait))
 			.doOnCancel(() -> giveBack(reserved))
-			.then(Mono.defer(() -> {
-				long after = this.clock.getAsLong();
-				if (this.paused && this.pausedUntil > after) {
-					// A 429 paused the client while this caller waited: queue again behind the pause.
-					return acquire(maxWaitNanos - (after - start), start);
-				}
-				this.listener.waited(after - start);
-				return NOW;
-			}));
+			.then(Mono.defer(() -> released(maxWaitNanos, start)));
+	}
+
+	/**
+	 * A waiter's timer fired: let it go, or send it back to wait behind a pause or the window's share.
+	 */
+	private Mono<Void> released(long maxWaitNanos, long start) {
+		long after = this.clock.getAsLong();
+		if (this.paused && this.pausedUntil > after) {
+			// A 429 paused the client while this caller waited: queue again behind the pause.
+			return acquire(maxWaitNanos - (after - start), start);
+		}
+		long again;
+		synchronized (this.lock) {
+			again = release(after);
+		}
+		if (again == 0) {
+			this.listener.waited(after - start);
+			return NOW;
+		}
+		if (after + again - start > maxWaitNanos) {
+			this.listener.denied();
+			return Mono.error(new PermitUnavailableException(Duration.ofNanos(after + again - start),
+					Duration.ofNanos(maxWaitNanos)));
+		}
+		return Mono.delay(Duration.ofNanos(again)).then(Mono.defer(() -> released(maxWaitNanos, start)));
 	}
 
 	private void giveBack(long slot) {
