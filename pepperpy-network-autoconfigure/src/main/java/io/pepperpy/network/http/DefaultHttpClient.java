@@ -1031,6 +1031,16 @@ final class DefaultHttpClient implements HttpClient {
 
 	private <R> Mono<R> attempt(Execution<R> execution, int attempt) {
 		Call call = execution.call;
+		int pendingMax = this.config.pool().pendingAcquireMaxCount();
+		if (this.poolStats.saturated(pendingMax)) {
+			// Refused here rather than by the pool: the same outcome without building the WebClient request,
+			// its observation and its error chain, so that refusing stays cheap when the client is overloaded.
+			return Mono.error(NetworkException.of(NetworkException.Kind.POOL_EXHAUSTED,
+					call.method().name() + " " + call.displayUrl() + " was not sent: no connection available ("
+							+ pendingMax + " requests already wait for one, pool.pending-acquire-max-count); raise "
+							+ "pool.max-connections or pool.pending-acquire-max-count, or send less",
+					call.method().name(), call.displayUrl(), null));
+		}
 		long start = System.nanoTime();
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
 				this.interceptors.isEmpty() ? call.headers() : copy(call.headers()), attempt);

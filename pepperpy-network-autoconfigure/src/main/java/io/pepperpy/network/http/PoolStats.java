@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -16,15 +17,32 @@ final class PoolStats implements ConnectionProvider.MeterRegistrar {
 
 	private final Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
 
+	/** The pool when there is exactly one (a client with a base URL), read on every request. */
+	private volatile @Nullable ConnectionPoolMetrics single;
+
 	@Override
 	public void registerMetrics(String poolName, String id, SocketAddress remoteAddress,
 			ConnectionPoolMetrics metrics) {
 		this.pools.put(id + "/" + remoteAddress, metrics);
+		this.single = (this.pools.size() == 1) ? metrics : null;
 	}
 
 	@Override
 	public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {
 		this.pools.remove(id + "/" + remoteAddress);
+		this.single = (this.pools.size() == 1) ? this.pools.values().iterator().next() : null;
+	}
+
+	/**
+	 * Return whether the client's only pool has as many requests waiting for a connection as it accepts, so the
+	 * next one would be refused anyway. Answers {@code false} when there are several pools (one per remote
+	 * address): each enforces its own limit then.
+	 * @param pendingAcquireMaxCount the pool's limit, -1 for none
+	 * @return whether the pool is saturated
+	 */
+	boolean saturated(int pendingAcquireMaxCount) {
+		ConnectionPoolMetrics pool = this.single;
+		return pendingAcquireMaxCount > 0 && pool != null && pool.pendingAcquireSize() >= pendingAcquireMaxCount;
 	}
 
 	int active() {

@@ -449,4 +449,30 @@ class ResilienceTests {
 				com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(request.getUrl()));
 	}
 
+
+	@Test
+	void aRequestBeyondThePendingLimitIsRefusedAtOnceAndTheOthersComplete() {
+		server.stubFor(get("/held").willReturn(okJson("{}").withFixedDelay(600)));
+		HttpClient client = client((config) -> config.retries(0)
+			.pool(new HttpConfig.Pool(1, 1, Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofMinutes(10),
+					Duration.ofSeconds(5))));
+		var first = client.get("/held").retrieve(String.class).toFuture();
+		org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.state().activeConnections() == 1);
+		var second = client.get("/held").retrieve(String.class).toFuture();
+		org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.state().pendingAcquires() == 1);
+		long start = System.nanoTime();
+		assertThatExceptionOfType(NetworkException.class)
+			.isThrownBy(() -> await(client.get("/held").retrieve(String.class)))
+			.satisfies((ex) -> {
+				assertThat(ex.kind()).isEqualTo(NetworkException.Kind.POOL_EXHAUSTED);
+				assertThat(ex.getMessage()).contains("GET http://127.0.0.1:" + server.port() + "/held was not sent")
+					.contains("pool.pending-acquire-max-count");
+				assertThat(ex.getStackTrace()).isEmpty();
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		assertThat(first.join()).isEqualTo("{}");
+		assertThat(second.join()).isEqualTo("{}");
+		server.verify(2, getRequestedFor(urlEqualTo("/held")));
+	}
+
 }
