@@ -91,6 +91,17 @@ class RedisRateLimitTests {
 		return (Logger) LoggerFactory.getLogger(HttpClient.class.getName());
 	}
 
+	/**
+	 * Wait until the pause a 429 set is in Redis: the instance that got it writes it asynchronously, so another
+	 * instance asking right after the failed call may see Redis before the write (as it would across machines).
+	 */
+	private void awaitPauseInRedis() {
+		var commands = this.connections.get(0).connection().sync();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> commands.hget(this.key, "paused") != null);
+	}
+
 	private HttpClient instance(String name) {
 		RedisRateLimitConnection connection = RedisRateLimitConnection
 			.connect(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
@@ -205,6 +216,7 @@ class RedisRateLimitTests {
 		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
 		Mono<String> busy = first.get("/busy").retrieve(String.class).onErrorResume((ex) -> Mono.just("429"));
 		assertThat(busy.block(Duration.ofSeconds(5))).isEqualTo("429");
+		awaitPauseInRedis();
 		long start = System.nanoTime();
 		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
 		long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -217,6 +229,7 @@ class RedisRateLimitTests {
 		HttpClient client = instance("impatient");
 		HttpClient other = instance("other");
 		other.get("/busy").retrieve(String.class).onErrorResume((ex) -> Mono.just("429")).block(Duration.ofSeconds(5));
+		awaitPauseInRedis();
 		Mono<String> call = client.get("/ok").deadline(Duration.ofMillis(300)).retrieve(String.class);
 		assertThat(call.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind().name()))
 			.block(Duration.ofSeconds(5))).isEqualTo("RATE_LIMITED");
