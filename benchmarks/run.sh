@@ -133,10 +133,20 @@ grep -E "^AllocationBenchmark.request(:gc.alloc.rate.norm)? " "$RESULTS/raw/jmh.
 say "(b) open-loop CPU per request, (c) closed-loop throughput, (g) overload"
 timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.LoadBenchmarks | tee "$RESULTS/raw/load.log"
 
-# --- (d) rate limiter, (e) retry delay: own server in the JVM; nginx is idle, so this JVM gets both CPUs -----------
+# --- (d) rate limiter, (e) retry delay: a recording server JVM on SERVER_CPU (nginx idles), client on CLIENT_CPU ---
 say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
-timeout 180 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks \
-	| tee "$RESULTS/raw/resilience.log"
+REC_PORT=$((PORT + 2))
+taskset -c "$SERVER_CPU" java -Xms512m -Xmx512m -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks server "$REC_PORT" \
+	> "$RESULTS/raw/resilience-server.log" 2>&1 &
+REC_SERVER=$!
+for _ in $(seq 100); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$REC_PORT") 2>/dev/null; then break; fi
+	sleep 0.1
+done
+timeout 240 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks "$REC_PORT" \
+	| tee "$RESULTS/raw/resilience.log" && status=0 || status=$?
+kill "$REC_SERVER" 2>/dev/null || true
+((status == 0)) || { say "(d)(e) failed with status $status"; exit "$status"; }
 
 # --- (f) start-up with and without the starter -----------------------------------------------------------------
 say "(f) start-up"

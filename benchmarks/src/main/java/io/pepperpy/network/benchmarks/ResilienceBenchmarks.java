@@ -19,33 +19,45 @@ import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 
 /**
- * Parts (d) rate-limiter accuracy and (e) retry-delay accuracy, both measured at a Reactor Netty server in this
- * JVM that records each request's arrival {@link System#nanoTime()}.
+ * Parts (d) rate-limiter accuracy and (e) retry-delay accuracy, both measured at a Reactor Netty server in a JVM
+ * of its own that records each request's arrival {@link System#nanoTime()}.
  */
 public final class ResilienceBenchmarks {
 
-	private static final int[] RATES = { 10, 100, 1_000, 10_000 };
+	/** The limits measured; {@code -Dbench.rates=1000,10000} picks some (to profile one). */
+	private static final int[] RATES = java.util.Arrays.stream(System.getProperty("bench.rates", "10,100,1000,10000")
+		.split(",")).mapToInt(Integer::parseInt).toArray();
 
 	private static final long[] DELAYS_MILLIS = { 10, 100, 1_000 };
 
 	private ResilienceBenchmarks() {
 	}
 
+	/**
+	 * {@code ResilienceBenchmarks server PORT} runs the recording server ({@code run.sh} pins it to the server CPU,
+	 * so a busy client neither delays nor bunches the arrival times it records);
+	 * {@code ResilienceBenchmarks PORT} runs the measurements against it.
+	 * @param args see above
+	 * @throws Exception on failure
+	 */
 	public static void main(String[] args) throws Exception {
-		RawResults raw = new RawResults(Settings.RAW);
-		Server server = new Server();
-		try {
-			rateLimiter(raw, server);
-			retryDelay(raw, server);
+		if (args.length == 2 && args[0].equals("server")) {
+			Server server = new Server(Integer.parseInt(args[1]));
+			LoadBenchmarks.log("recording server on %s", server.url());
+			server.server.onDispose().block();
+			return;
 		}
-		finally {
-			server.close();
+		RawResults raw = new RawResults(Settings.RAW);
+		RemoteServer server = new RemoteServer("http://127.0.0.1:" + args[0]);
+		rateLimiter(raw, server);
+		if (!Boolean.getBoolean("bench.skipRetry")) {
+			retryDelay(raw, server);
 		}
 		LoadBenchmarks.log("done");
 		System.exit(0);
 	}
 
-	private static void rateLimiter(RawResults raw, Server server) {
+	private static void rateLimiter(RawResults raw, RemoteServer server) throws Exception {
 		long seconds = Settings.QUICK ? 2 : 10;
 		for (int rate : RATES) {
 			HttpConfig config = HttpConfig.builder()
@@ -64,7 +76,7 @@ public final class ResilienceBenchmarks {
 					}
 				};
 				LoadDriver.closedLoop(arm, Decode.TEXT, 1, 1_100_000_000L);
-				server.clearArrivals();
+				server.clear();
 				LoadDriver.Result result = LoadDriver.openLoop(arm, Decode.TEXT, 3.0 * rate, seconds * 1_000_000_000L);
 				long[] arrivals = server.arrivals();
 				if (arrivals.length == 0) {
@@ -107,7 +119,7 @@ public final class ResilienceBenchmarks {
 		return best;
 	}
 
-	private static void retryDelay(RawResults raw, Server server) {
+	private static void retryDelay(RawResults raw, RemoteServer server) throws Exception {
 		for (long delay : DELAYS_MILLIS) {
 			int requests = Settings.count((delay >= 1_000) ? 100 : 200, 20);
 			HttpConfig config = HttpConfig.builder()
@@ -120,7 +132,7 @@ public final class ResilienceBenchmarks {
 				.build();
 			try (HttpClient client = HttpClient.create(config)) {
 				client.get("/ok").retrieve(String.class).block();
-				server.flaky.clear();
+				server.clear();
 				AtomicInteger ids = new AtomicInteger();
 				BenchClient arm = new Arm.MonoArm() {
 					@Override
@@ -130,7 +142,7 @@ public final class ResilienceBenchmarks {
 				};
 				LoadDriver.Result result = LoadDriver.openLoop(arm, Decode.TEXT, 100, requests * 10_000_000L);
 				List<Double> excess = new ArrayList<>();
-				for (List<Long> times : server.flaky.values()) {
+				for (List<Long> times : server.flaky()) {
 					if (times.size() >= 2) {
 						excess.add((times.get(1) - times.get(0)) / 1e6 - delay);
 					}
@@ -165,6 +177,48 @@ public final class ResilienceBenchmarks {
 	}
 
 	/**
+	 * The client side's handle on the recording server in the other JVM.
+	 */
+	static final class RemoteServer {
+
+		private final String url;
+
+		private final java.net.http.HttpClient control = java.net.http.HttpClient.newHttpClient();
+
+		RemoteServer(String url) {
+			this.url = url;
+		}
+
+		String url() {
+			return this.url;
+		}
+
+		void clear() throws Exception {
+			get("/control/clear");
+		}
+
+		long[] arrivals() throws Exception {
+			return get("/control/arrivals").lines().mapToLong(Long::parseLong).toArray();
+		}
+
+		List<List<Long>> flaky() throws Exception {
+			List<List<Long>> all = new ArrayList<>();
+			get("/control/flaky").lines()
+				.filter((line) -> !line.isBlank())
+				.forEach((line) -> all.add(Arrays.stream(line.split(" ")).map(Long::valueOf).toList()));
+			return all;
+		}
+
+		private String get(String path) throws Exception {
+			return this.control
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(this.url + path)).build(),
+						java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body();
+		}
+
+	}
+
+	/**
 	 * The recording server: {@code /ok} answers 200; {@code /flaky/{id}} answers 503 to an id's first request and
 	 * 200 after.
 	 */
@@ -180,10 +234,10 @@ public final class ResilienceBenchmarks {
 
 		private final DisposableServer server;
 
-		Server() {
+		Server(int port) {
 			this.server = HttpServer.create()
 				.host("127.0.0.1")
-				.port(0)
+				.port(port)
 				.runOn(this.loops)
 				.route((routes) -> routes.get("/ok", (request, response) -> {
 					long now = System.nanoTime();
@@ -201,12 +255,23 @@ public final class ResilienceBenchmarks {
 						return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).sendString(Mono.just("busy"));
 					}
 					return response.sendString(Mono.just("ok"));
+				}).get("/control/clear", (request, response) -> {
+					this.arrivalCount.set(0);
+					this.flaky.clear();
+					return response.sendString(Mono.just("cleared"));
+				}).get("/control/arrivals", (request, response) -> {
+					StringBuilder body = new StringBuilder();
+					for (long arrival : arrivals()) {
+						body.append(arrival).append('\n');
+					}
+					return response.sendString(Mono.just(body.toString()));
+				}).get("/control/flaky", (request, response) -> {
+					StringBuilder body = new StringBuilder();
+					this.flaky.values().forEach((times) -> body.append(times.stream().map(String::valueOf)
+						.collect(java.util.stream.Collectors.joining(" "))).append('\n'));
+					return response.sendString(Mono.just(body.toString()));
 				}))
 				.bindNow();
-		}
-
-		void clearArrivals() {
-			this.arrivalCount.set(0);
 		}
 
 		/**
