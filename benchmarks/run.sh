@@ -133,7 +133,7 @@ grep -E "^AllocationBenchmark.request(:gc.alloc.rate.norm)? " "$RESULTS/raw/jmh.
 say "(b) open-loop CPU per request, (c) closed-loop throughput, (g) overload"
 timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.LoadBenchmarks | tee "$RESULTS/raw/load.log"
 
-# --- (d) rate limiter, (e) retry delay: a recording server JVM on SERVER_CPU (nginx idles), client on CLIENT_CPU ---
+# --- (d) rate limiter, (e) retry delay: a recording server JVM on SERVER_CPU (nginx idles), client on both CPUs ---
 say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
 REC_PORT=$((PORT + 2))
 taskset -c "$SERVER_CPU" java -Xms512m -Xmx512m -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks server "$REC_PORT" \
@@ -143,7 +143,7 @@ for _ in $(seq 100); do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$REC_PORT") 2>/dev/null; then break; fi
 	sleep 0.1
 done
-timeout 240 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks "$REC_PORT" \
+timeout 240 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks "$REC_PORT" \
 	| tee "$RESULTS/raw/resilience.log" && status=0 || status=$?
 kill "$REC_SERVER" 2>/dev/null || true
 ((status == 0)) || { say "(d)(e) failed with status $status"; exit "$status"; }
