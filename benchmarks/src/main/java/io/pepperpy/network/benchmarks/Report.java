@@ -264,7 +264,7 @@ public final class Report {
 			line("");
 			return;
 		}
-		line("Capacity is our closed-loop throughput at 16 in flight, measured just before. `limiter`: max-rate-limit = "
+		line("Capacity is our best closed-loop throughput (16 or 256 in flight), measured just before. `limiter`: max-rate-limit = "
 				+ "capacity, rate-limit-timeout 100 ms. `defaults`: no limiter; the connection pool's pending-acquire "
 				+ "limit is the only bound.");
 		line("");
