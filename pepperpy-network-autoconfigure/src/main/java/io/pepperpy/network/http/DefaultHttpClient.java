@@ -165,7 +165,7 @@ final class DefaultHttpClient implements HttpClient {
 			.build();
 		this.metrics.connections(this.poolStats);
 		reactor.netty.http.client.HttpClient connector = createConnector(config, this.connectionProvider,
-				this.logger, keyManagers, trustManagers);
+				keyManagers, trustManagers);
 		for (HttpClientCustomizer customizer : customizers) {
 			connector = customizer.customizeConnector(config.name(), connector);
 		}
@@ -197,7 +197,7 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	private static reactor.netty.http.client.HttpClient createConnector(HttpConfig config,
-			ConnectionProvider provider, Logger logger, javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
+			ConnectionProvider provider, javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
 			javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
 		Duration connectTimeout = (config.connectTimeout().compareTo(config.timeout()) < 0) ? config.connectTimeout()
 				: config.timeout();
@@ -219,8 +219,7 @@ final class DefaultHttpClient implements HttpClient {
 			client = client.secure((spec) -> spec.sslContext(tls));
 		}
 		if (!config.verifySsl()) {
-			logger.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
-					+ "use this only against test servers", config.name());
+			// LazyHttpClient warned when the client was built.
 			Http11SslContextSpec insecure = Http11SslContextSpec.forClient()
 				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
 			client = client.secure((spec) -> spec.sslContext(insecure).handlerConfigurator((handler) -> {
@@ -269,36 +268,45 @@ final class DefaultHttpClient implements HttpClient {
 
 	@Override
 	public HttpClientState state() {
+		return state(this.config, this.redactor, this.gate.pausedFor(), this.budget.remaining(),
+				this.poolStats.active(), this.poolStats.idle(), this.poolStats.pending());
+	}
+
+	/**
+	 * Return a client's state: its effective configuration, secrets redacted, and the live figures given.
+	 */
+	static HttpClientState state(HttpConfig config, Redactor redactor, Duration pausedFor, long retryBudgetRemaining,
+			int activeConnections, int idleConnections, int pendingAcquires) {
 		Map<String, Object> configuration = new java.util.LinkedHashMap<>();
-		configuration.put("base-url", this.config.baseUrl());
+		configuration.put("base-url", config.baseUrl());
 		Map<String, String> headers = new java.util.LinkedHashMap<>();
-		this.config.headers()
-			.forEach((name, value) -> headers.put(name, this.redactor.isSecretHeader(name) ? Redactor.MASK : value));
+		config.headers()
+			.forEach((name, value) -> headers.put(name, redactor.isSecretHeader(name) ? Redactor.MASK : value));
 		configuration.put("headers", headers);
-		configuration.put("timeout", this.config.timeout());
-		configuration.put("connect-timeout", this.config.connectTimeout());
-		configuration.put("deadline", this.config.deadline());
-		configuration.put("retries", this.config.retries());
-		configuration.put("retry-delay", this.config.retryDelay());
-		configuration.put("retry-backoff-multiplier", this.config.retryBackoffMultiplier());
-		configuration.put("retry-max-delay", this.config.retryMaxDelay());
-		configuration.put("retry-jitter", this.config.retryJitter());
-		configuration.put("retry-on-status", new java.util.TreeSet<>(this.config.retryOnStatus()));
-		configuration.put("retry-non-idempotent", this.config.retryNonIdempotent());
-		configuration.put("retry-after-max", this.config.retryAfterMax());
-		configuration.put("retry-budget-percent", this.config.retryBudgetPercent());
-		configuration.put("verify-ssl", this.config.verifySsl());
-		configuration.put("response-format", this.config.responseFormat());
-		configuration.put("raise-for-status", this.config.raiseForStatus());
-		configuration.put("max-rate-limit", this.config.maxRateLimit());
-		configuration.put("rate-limit-timeout", this.config.effectiveRateLimitTimeout());
-		configuration.put("proxy", (this.config.proxy() != null) ? ProxySettings.redact(this.config.proxy()) : null);
-		configuration.put("max-in-memory-size", this.config.maxInMemorySize());
+		configuration.put("timeout", config.timeout());
+		configuration.put("connect-timeout", config.connectTimeout());
+		configuration.put("deadline", config.deadline());
+		configuration.put("retries", config.retries());
+		configuration.put("retry-delay", config.retryDelay());
+		configuration.put("retry-backoff-multiplier", config.retryBackoffMultiplier());
+		configuration.put("retry-max-delay", config.retryMaxDelay());
+		configuration.put("retry-jitter", config.retryJitter());
+		configuration.put("retry-on-status", new java.util.TreeSet<>(config.retryOnStatus()));
+		configuration.put("retry-non-idempotent", config.retryNonIdempotent());
+		configuration.put("retry-after-max", config.retryAfterMax());
+		configuration.put("retry-budget-percent", config.retryBudgetPercent());
+		configuration.put("verify-ssl", config.verifySsl());
+		configuration.put("response-format", config.responseFormat());
+		configuration.put("raise-for-status", config.raiseForStatus());
+		configuration.put("max-rate-limit", config.maxRateLimit());
+		configuration.put("rate-limit-timeout", config.effectiveRateLimitTimeout());
+		configuration.put("proxy", (config.proxy() != null) ? ProxySettings.redact(config.proxy()) : null);
+		configuration.put("max-in-memory-size", config.maxInMemorySize());
 		configuration.put("interceptors",
-				this.interceptors.stream().map((interceptor) -> interceptor.getClass().getName()).toList());
-		return new HttpClientState(this.config.name(), java.util.Collections.unmodifiableMap(configuration),
-				this.config.maxRateLimit(), this.gate.pausedFor(), this.budget.remaining(), this.poolStats.active(),
-				this.poolStats.idle(), this.poolStats.pending());
+				config.interceptors().stream().map((interceptor) -> interceptor.getClass().getName()).toList());
+		return new HttpClientState(config.name(), java.util.Collections.unmodifiableMap(configuration),
+				config.maxRateLimit(), pausedFor, retryBudgetRemaining, activeConnections, idleConnections,
+				pendingAcquires);
 	}
 
 	@Override

@@ -194,6 +194,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private WebClient.@Nullable Builder webClientBuilder;
 
+		private java.util.function.@Nullable Supplier<? extends WebClient.@Nullable Builder> webClientBuilderSupplier;
+
 		private @Nullable JsonMapper jsonMapper;
 
 		private io.micrometer.core.instrument.@Nullable MeterRegistry meterRegistry;
@@ -229,6 +231,23 @@ public interface HttpClient extends AutoCloseable {
 		 */
 		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
 			this.webClientBuilder = webClientBuilder;
+			this.webClientBuilderSupplier = null;
+			return this;
+		}
+
+		/**
+		 * Set where the {@link WebClient.Builder} to start from comes from: asked once, when the client sends its
+		 * first request, so that building the client creates nothing it may never use (an application context's
+		 * prototype builder, for instance). What it returns is cloned, never changed; its connector is replaced by
+		 * the client's own; {@code null} stands for {@link WebClient#builder()}.
+		 * @param webClientBuilder supplies the builder
+		 * @return this builder
+		 */
+		public Builder webClientBuilder(
+				java.util.function.Supplier<? extends WebClient.@Nullable Builder> webClientBuilder) {
+			this.webClientBuilderSupplier = java.util.Objects.requireNonNull(webClientBuilder,
+					"webClientBuilder must not be null");
+			this.webClientBuilder = null;
 			return this;
 		}
 
@@ -299,15 +318,16 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
-		 * Build the client.
+		 * Build the client. This is cheap: the configuration is checked now, but the connector, its pool, the
+		 * {@link WebClient} and the meters are made when the client sends its first request.
 		 * @return a new client
 		 */
 		public HttpClient build() {
-			return new DefaultHttpClient(this.config,
-					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : WebClient.builder(),
-					(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
-					this.meterRegistry, this.observationRegistry, java.util.List.copyOf(this.customizers),
-					this.keyManagers, this.trustManagers, this.redisConnection);
+			return new LazyHttpClient(this.config,
+					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : null,
+					this.webClientBuilderSupplier, this.jsonMapper, this.meterRegistry, this.observationRegistry,
+					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers,
+					this.redisConnection);
 		}
 
 	}

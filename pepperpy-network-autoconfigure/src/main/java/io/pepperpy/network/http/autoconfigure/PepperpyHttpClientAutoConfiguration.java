@@ -114,12 +114,31 @@ public final class PepperpyHttpClientAutoConfiguration {
 	 */
 	static HttpClient create(HttpConfig config, @Nullable String sslBundle, ListableBeanFactory beanFactory) {
 		HttpClient.Builder builder = HttpClient.builder().config(config);
-		beanFactory.getBeanProvider(WebClient.Builder.class).ifAvailable(builder::webClientBuilder);
-		beanFactory.getBeanProvider(JsonMapper.class).ifAvailable(builder::jsonMapper);
-		beanFactory.getBeanProvider(MeterRegistry.class).ifUnique(builder::meterRegistry);
-		beanFactory.getBeanProvider(ObservationRegistry.class).ifUnique(builder::observationRegistry);
-		beanFactory.getBeanProvider(HttpClientCustomizer.class).orderedStream().forEach(builder::customizer);
-		beanFactory.getBeanProvider(RedisRateLimitConnection.class).ifAvailable((connection) -> connection.applyTo(builder));
+		// Boot's prototype builder (and its connector) is made on the first request, not at start-up.
+		ObjectProvider<WebClient.Builder> webClientBuilders = beanFactory.getBeanProvider(WebClient.Builder.class);
+		builder.webClientBuilder(webClientBuilders::getIfAvailable);
+		// Plain lookups rather than method references: each lambda costs start-up time to link.
+		JsonMapper jsonMapper = beanFactory.getBeanProvider(JsonMapper.class).getIfAvailable();
+		if (jsonMapper != null) {
+			builder.jsonMapper(jsonMapper);
+		}
+		MeterRegistry meterRegistry = beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique();
+		if (meterRegistry != null) {
+			builder.meterRegistry(meterRegistry);
+		}
+		ObservationRegistry observationRegistry = beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique();
+		if (observationRegistry != null) {
+			builder.observationRegistry(observationRegistry);
+		}
+		for (HttpClientCustomizer customizer : beanFactory.getBeanProvider(HttpClientCustomizer.class)
+			.orderedStream()
+			.toList()) {
+			builder.customizer(customizer);
+		}
+		RedisRateLimitConnection redis = beanFactory.getBeanProvider(RedisRateLimitConnection.class).getIfAvailable();
+		if (redis != null) {
+			redis.applyTo(builder);
+		}
 		if (sslBundle != null) {
 			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
 			if (bundles == null) {

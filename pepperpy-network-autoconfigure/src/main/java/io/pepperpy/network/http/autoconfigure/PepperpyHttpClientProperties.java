@@ -718,41 +718,31 @@ public class PepperpyHttpClientProperties implements Validator {
 	}
 
 	/**
+	 * Properties checked one by one by {@link #validate(Object, Errors)}.
+	 */
+	private static final String[] CHECKED = { "baseUrl", "headers", "timeout", "connectTimeout", "retries",
+			"retryDelay", "maxRateLimit", "rateLimitTimeout", "proxy", "deadline", "retryOnStatus",
+			"retryBackoffMultiplier", "retryMaxDelay", "retryJitter", "retryAfterMax", "retryBudgetPercent",
+			"retryBudgetMinPerSecond", "maxRedirects" };
+
+	/**
 	 * Check each property by building the configuration with it alone, so that each error names its property.
+	 * Written without lambdas: this runs at every start-up, where each lambda costs time to link.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
 		PepperpyHttpClientProperties properties = (PepperpyHttpClientProperties) target;
-		check(errors, "baseUrl", properties.baseUrl, () -> HttpConfig.builder().baseUrl(properties.baseUrl));
-		check(errors, "headers", "(not shown)", () -> HttpConfig.builder().headers(properties.headers));
-		check(errors, "timeout", properties.timeout, () -> HttpConfig.builder().timeout(properties.timeout));
-		check(errors, "connectTimeout", properties.connectTimeout,
-				() -> HttpConfig.builder().connectTimeout(properties.connectTimeout));
-		check(errors, "retries", properties.retries, () -> HttpConfig.builder().retries(properties.retries));
-		check(errors, "retryDelay", properties.retryDelay,
-				() -> HttpConfig.builder().retryDelay(properties.retryDelay));
-		check(errors, "maxRateLimit", properties.maxRateLimit,
-				() -> HttpConfig.builder().maxRateLimit(properties.maxRateLimit));
-		check(errors, "rateLimitTimeout", properties.rateLimitTimeout,
-				() -> HttpConfig.builder().rateLimitTimeout(properties.rateLimitTimeout));
-		check(errors, "proxy", "(not shown)", () -> HttpConfig.builder().proxy(properties.proxy));
-		check(errors, "deadline", properties.deadline, () -> HttpConfig.builder().deadline(properties.deadline));
-		check(errors, "retryOnStatus", properties.retryOnStatus,
-				() -> HttpConfig.builder().retryOnStatus(properties.retryOnStatus));
-		check(errors, "retryBackoffMultiplier", properties.retryBackoffMultiplier,
-				() -> HttpConfig.builder().retryBackoffMultiplier(properties.retryBackoffMultiplier));
-		check(errors, "retryMaxDelay", properties.retryMaxDelay,
-				() -> HttpConfig.builder().retryMaxDelay(properties.retryMaxDelay));
-		check(errors, "retryJitter", properties.retryJitter,
-				() -> HttpConfig.builder().retryJitter(properties.retryJitter));
-		check(errors, "retryAfterMax", properties.retryAfterMax,
-				() -> HttpConfig.builder().retryAfterMax(properties.retryAfterMax));
-		check(errors, "retryBudgetPercent", properties.retryBudgetPercent,
-				() -> HttpConfig.builder().retryBudgetPercent(properties.retryBudgetPercent));
-		check(errors, "retryBudgetMinPerSecond", properties.retryBudgetMinPerSecond,
-				() -> HttpConfig.builder().retryBudgetMinPerSecond(properties.retryBudgetMinPerSecond));
-		check(errors, "maxRedirects", properties.maxRedirects,
-				() -> HttpConfig.builder().maxRedirects(properties.maxRedirects));
+		for (String field : CHECKED) {
+			try {
+				properties.withOnly(field, HttpConfig.builder()).build();
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
+				Object shown = (field.equals("headers") || field.equals("proxy")) ? "(not shown)"
+						: properties.shown(field);
+				errors.rejectValue(field, "invalid", new Object[] { shown }, message);
+			}
+		}
 		try {
 			properties.rateLimit.toConfig();
 		}
@@ -778,15 +768,56 @@ public class PepperpyHttpClientProperties implements Validator {
 		}
 	}
 
-	private static void check(Errors errors, String field, @Nullable Object shown,
-			java.util.function.Supplier<HttpConfig.Builder> builder) {
-		try {
-			builder.get().build();
-		}
-		catch (IllegalArgumentException | NullPointerException ex) {
-			String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
-			errors.rejectValue(field, "invalid", new Object[] { shown }, message);
-		}
+	/**
+	 * Set one property on a builder of defaults.
+	 */
+	private HttpConfig.Builder withOnly(String field, HttpConfig.Builder builder) {
+		return switch (field) {
+			case "baseUrl" -> builder.baseUrl(this.baseUrl);
+			case "headers" -> builder.headers(this.headers);
+			case "timeout" -> builder.timeout(this.timeout);
+			case "connectTimeout" -> builder.connectTimeout(this.connectTimeout);
+			case "retries" -> builder.retries(this.retries);
+			case "retryDelay" -> builder.retryDelay(this.retryDelay);
+			case "maxRateLimit" -> builder.maxRateLimit(this.maxRateLimit);
+			case "rateLimitTimeout" -> builder.rateLimitTimeout(this.rateLimitTimeout);
+			case "proxy" -> builder.proxy(this.proxy);
+			case "deadline" -> builder.deadline(this.deadline);
+			case "retryOnStatus" -> builder.retryOnStatus(this.retryOnStatus);
+			case "retryBackoffMultiplier" -> builder.retryBackoffMultiplier(this.retryBackoffMultiplier);
+			case "retryMaxDelay" -> builder.retryMaxDelay(this.retryMaxDelay);
+			case "retryJitter" -> builder.retryJitter(this.retryJitter);
+			case "retryAfterMax" -> builder.retryAfterMax(this.retryAfterMax);
+			case "retryBudgetPercent" -> builder.retryBudgetPercent(this.retryBudgetPercent);
+			case "retryBudgetMinPerSecond" -> builder.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond);
+			case "maxRedirects" -> builder.maxRedirects(this.maxRedirects);
+			default -> throw new IllegalStateException("not a checked property: " + field);
+		};
+	}
+
+	/**
+	 * Return a property's value as an error message shows it.
+	 */
+	private @Nullable Object shown(String field) {
+		return switch (field) {
+			case "baseUrl" -> this.baseUrl;
+			case "timeout" -> this.timeout;
+			case "connectTimeout" -> this.connectTimeout;
+			case "retries" -> this.retries;
+			case "retryDelay" -> this.retryDelay;
+			case "maxRateLimit" -> this.maxRateLimit;
+			case "rateLimitTimeout" -> this.rateLimitTimeout;
+			case "deadline" -> this.deadline;
+			case "retryOnStatus" -> this.retryOnStatus;
+			case "retryBackoffMultiplier" -> this.retryBackoffMultiplier;
+			case "retryMaxDelay" -> this.retryMaxDelay;
+			case "retryJitter" -> this.retryJitter;
+			case "retryAfterMax" -> this.retryAfterMax;
+			case "retryBudgetPercent" -> this.retryBudgetPercent;
+			case "retryBudgetMinPerSecond" -> this.retryBudgetMinPerSecond;
+			case "maxRedirects" -> this.maxRedirects;
+			default -> "(not shown)";
+		};
 	}
 
 }

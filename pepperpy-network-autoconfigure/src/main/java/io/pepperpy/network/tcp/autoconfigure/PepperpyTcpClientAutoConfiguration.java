@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 
@@ -21,11 +22,14 @@ import org.springframework.context.annotation.Primary;
  * Auto-configuration of the pepperpy {@link TcpClient}s: the default client {@code pepperpyTcpClient} from
  * {@code pepperpy.network.tcp.*} when a host is set, and one client {@code <name>TcpClient}, qualified
  * {@code <name>}, per {@code pepperpy.network.tcp.clients.<name>}. SSL bundles come from Boot's
- * {@link SslBundles}; meters go to the {@link MeterRegistry} bean when there is one.
+ * {@link SslBundles}; meters go to the {@link MeterRegistry} bean when there is one. Without any
+ * {@code pepperpy.network.tcp.*} property there is no client to make, and nothing of this configuration is
+ * applied.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(reactor.netty.tcp.TcpClient.class)
+@Conditional(OnTcpPropertiesCondition.class)
 @EnableConfigurationProperties(PepperpyTcpProperties.class)
 @Import(NamedTcpClientsRegistrar.class)
 public final class PepperpyTcpClientAutoConfiguration {

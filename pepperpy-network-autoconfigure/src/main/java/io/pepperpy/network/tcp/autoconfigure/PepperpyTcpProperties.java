@@ -2,7 +2,6 @@ package io.pepperpy.network.tcp.autoconfigure;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import io.pepperpy.network.tcp.TcpConfig;
 import org.jspecify.annotations.Nullable;
@@ -47,61 +46,107 @@ public class PepperpyTcpProperties extends TcpClientProperties implements Valida
 	}
 
 	/**
+	 * Properties checked one by one, for the default client and each named client.
+	 */
+	private static final String[] CHECKED = { "port", "connectTimeout", "readTimeout", "writeTimeout", "deadline",
+			"framing", "delimiter", "lengthFieldLength", "maxFrameLength", "poolSize", "poolIdleTime", "retries",
+			"retryDelay", "retryBackoffMultiplier", "retryMaxDelay", "retryJitter", "maxRateLimit",
+			"rateLimitTimeout" };
+
+	/**
 	 * Check each property by building a configuration with it alone, so that each error names its property; the
-	 * default client's host and port are checked together when a host is set.
+	 * default client's host and port are checked together when a host is set. Written without lambdas: this runs
+	 * at every start-up, where each lambda costs time to link.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
 		PepperpyTcpProperties properties = (PepperpyTcpProperties) target;
 		validate(properties, "", errors);
 		if (StringUtils.hasText(properties.getHost())) {
-			check(errors, "port", properties.getPort(), () -> TcpConfig.builder()
-				.host(properties.getHost())
-				.port((properties.getPort() != null) ? properties.getPort() : 0));
+			try {
+				TcpConfig.builder()
+					.host(properties.getHost())
+					.port((properties.getPort() != null) ? properties.getPort() : 0)
+					.build();
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				reject(errors, "port", properties.getPort(), ex);
+			}
 		}
-		properties.clients.forEach((name, client) -> validate(client, "clients[" + name + "].", errors));
+		for (Map.Entry<String, TcpClientProperties> client : properties.clients.entrySet()) {
+			validate(client.getValue(), "clients[" + client.getKey() + "].", errors);
+		}
 	}
 
 	private static void validate(TcpClientProperties p, String path, Errors errors) {
-		check(errors, path + "port", p.getPort(), (b) -> b.port((p.getPort() != null) ? p.getPort() : 1));
-		check(errors, path + "connectTimeout", p.getConnectTimeout(), (b) -> b.connectTimeout(p.getConnectTimeout()));
-		check(errors, path + "readTimeout", p.getReadTimeout(), (b) -> b.readTimeout(p.getReadTimeout()));
-		check(errors, path + "writeTimeout", p.getWriteTimeout(), (b) -> b.writeTimeout(p.getWriteTimeout()));
-		check(errors, path + "deadline", p.getDeadline(), (b) -> b.deadline(p.getDeadline()));
-		check(errors, path + "framing", p.getFraming(), (b) -> b.framing(p.getFraming()));
-		check(errors, path + "delimiter", p.getDelimiter(),
-				(b) -> b.delimiter((p.getDelimiter() != null) ? p.getDelimiter() : "\n"));
-		check(errors, path + "lengthFieldLength", p.getLengthFieldLength(),
-				(b) -> b.lengthFieldLength(p.getLengthFieldLength()));
-		check(errors, path + "maxFrameLength", p.getMaxFrameLength(), (b) -> b.maxFrameLength(
-				(p.getMaxFrameLength() != null) ? (int) Math.min(Integer.MAX_VALUE, p.getMaxFrameLength().toBytes()) : 0));
-		check(errors, path + "poolSize", p.getPoolSize(), (b) -> b.poolSize(p.getPoolSize()));
-		check(errors, path + "poolIdleTime", p.getPoolIdleTime(), (b) -> b.poolIdleTime(p.getPoolIdleTime()));
-		check(errors, path + "retries", p.getRetries(), (b) -> b.retries(p.getRetries()));
-		check(errors, path + "retryDelay", p.getRetryDelay(), (b) -> b.retryDelay(p.getRetryDelay()));
-		check(errors, path + "retryBackoffMultiplier", p.getRetryBackoffMultiplier(),
-				(b) -> b.retryBackoffMultiplier(p.getRetryBackoffMultiplier()));
-		check(errors, path + "retryMaxDelay", p.getRetryMaxDelay(), (b) -> b.retryMaxDelay(p.getRetryMaxDelay()));
-		check(errors, path + "retryJitter", p.getRetryJitter(), (b) -> b.retryJitter(p.getRetryJitter()));
-		check(errors, path + "maxRateLimit", p.getMaxRateLimit(), (b) -> b.maxRateLimit(p.getMaxRateLimit()));
-		check(errors, path + "rateLimitTimeout", p.getRateLimitTimeout(),
-				(b) -> b.rateLimitTimeout(p.getRateLimitTimeout()));
+		for (String field : CHECKED) {
+			try {
+				withOnly(p, field, TcpConfig.builder().host("localhost").port(1)).build();
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				reject(errors, path + field, shown(p, field), ex);
+			}
+		}
 	}
 
-	private static void check(Errors errors, String field, @Nullable Object shown,
-			UnaryOperator<TcpConfig.Builder> setting) {
-		check(errors, field, shown, () -> setting.apply(TcpConfig.builder().host("localhost").port(1)));
+	/**
+	 * Set one property on a builder of defaults.
+	 */
+	private static TcpConfig.Builder withOnly(TcpClientProperties p, String field, TcpConfig.Builder b) {
+		return switch (field) {
+			case "port" -> b.port((p.getPort() != null) ? p.getPort() : 1);
+			case "connectTimeout" -> b.connectTimeout(p.getConnectTimeout());
+			case "readTimeout" -> b.readTimeout(p.getReadTimeout());
+			case "writeTimeout" -> b.writeTimeout(p.getWriteTimeout());
+			case "deadline" -> b.deadline(p.getDeadline());
+			case "framing" -> b.framing(p.getFraming());
+			case "delimiter" -> b.delimiter((p.getDelimiter() != null) ? p.getDelimiter() : "\n");
+			case "lengthFieldLength" -> b.lengthFieldLength(p.getLengthFieldLength());
+			case "maxFrameLength" -> b.maxFrameLength(
+					(p.getMaxFrameLength() != null) ? (int) Math.min(Integer.MAX_VALUE, p.getMaxFrameLength().toBytes()) : 0);
+			case "poolSize" -> b.poolSize(p.getPoolSize());
+			case "poolIdleTime" -> b.poolIdleTime(p.getPoolIdleTime());
+			case "retries" -> b.retries(p.getRetries());
+			case "retryDelay" -> b.retryDelay(p.getRetryDelay());
+			case "retryBackoffMultiplier" -> b.retryBackoffMultiplier(p.getRetryBackoffMultiplier());
+			case "retryMaxDelay" -> b.retryMaxDelay(p.getRetryMaxDelay());
+			case "retryJitter" -> b.retryJitter(p.getRetryJitter());
+			case "maxRateLimit" -> b.maxRateLimit(p.getMaxRateLimit());
+			case "rateLimitTimeout" -> b.rateLimitTimeout(p.getRateLimitTimeout());
+			default -> throw new IllegalStateException("not a checked property: " + field);
+		};
 	}
 
-	private static void check(Errors errors, String field, @Nullable Object shown,
-			java.util.function.Supplier<TcpConfig.Builder> builder) {
-		try {
-			builder.get().build();
-		}
-		catch (IllegalArgumentException | NullPointerException ex) {
-			String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
-			errors.rejectValue(field, "invalid", new Object[] { shown }, message);
-		}
+	/**
+	 * Return a property's value as an error message shows it.
+	 */
+	private static @Nullable Object shown(TcpClientProperties p, String field) {
+		return switch (field) {
+			case "port" -> p.getPort();
+			case "connectTimeout" -> p.getConnectTimeout();
+			case "readTimeout" -> p.getReadTimeout();
+			case "writeTimeout" -> p.getWriteTimeout();
+			case "deadline" -> p.getDeadline();
+			case "framing" -> p.getFraming();
+			case "delimiter" -> p.getDelimiter();
+			case "lengthFieldLength" -> p.getLengthFieldLength();
+			case "maxFrameLength" -> p.getMaxFrameLength();
+			case "poolSize" -> p.getPoolSize();
+			case "poolIdleTime" -> p.getPoolIdleTime();
+			case "retries" -> p.getRetries();
+			case "retryDelay" -> p.getRetryDelay();
+			case "retryBackoffMultiplier" -> p.getRetryBackoffMultiplier();
+			case "retryMaxDelay" -> p.getRetryMaxDelay();
+			case "retryJitter" -> p.getRetryJitter();
+			case "maxRateLimit" -> p.getMaxRateLimit();
+			case "rateLimitTimeout" -> p.getRateLimitTimeout();
+			default -> null;
+		};
+	}
+
+	private static void reject(Errors errors, String field, @Nullable Object shown, RuntimeException ex) {
+		String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
+		errors.rejectValue(field, "invalid", new Object[] { shown }, message);
 	}
 
 }

@@ -122,6 +122,17 @@ class PepperpyTcpClientAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutAnyTcpPropertyNothingIsConfigured() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(PepperpyTcpProperties.class)
+			.doesNotHaveBean(PepperpyTcpClientAutoConfiguration.class));
+		this.contextRunner.withPropertyValues("pepperpy.network.tcp.retries=2")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(PepperpyTcpProperties.class)
+				.doesNotHaveBean(TcpClient.class));
+	}
+
+	@Test
 	void hostAndPortMakeTheDefaultClient() {
 		this.contextRunner
 			.withPropertyValues("pepperpy.network.tcp.host=127.0.0.1", "pepperpy.network.tcp.port=" + echo.getLocalPort())

@@ -1,0 +1,187 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The client {@link HttpClient.Builder#build()} returns: it keeps what the client is built from and makes the
+ * {@link DefaultHttpClient} (connector, connection pool, {@link WebClient}, rate limiter, pool gauges) on the
+ * first request, so that a client built at start-up costs the application next to nothing until it is used: no
+ * Reactor Netty, WebClient or codec classes loaded, no meters registered, no connection, no event loop.
+ * <p>
+ * What can be checked without those is checked when the client is built, as before: the configuration (by
+ * {@link HttpConfig}), a Redis backend without a connection, and the {@code verify-ssl: false} warning.
+ */
+final class LazyHttpClient implements HttpClient {
+
+	private final HttpConfig config;
+
+	private final WebClient.@Nullable Builder webClientBuilder;
+
+	private final @Nullable Supplier<? extends WebClient.@Nullable Builder> webClientBuilderSupplier;
+
+	private final @Nullable JsonMapper jsonMapper;
+
+	private final @Nullable MeterRegistry meterRegistry;
+
+	private final @Nullable ObservationRegistry observationRegistry;
+
+	private final List<HttpClientCustomizer> customizers;
+
+	private final javax.net.ssl.@Nullable KeyManagerFactory keyManagers;
+
+	private final javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
+
+	private final @Nullable Object redisConnection;
+
+	private final Object lock = new Object();
+
+	/**
+	 * The client, once the first request made it. Typed with the interface so that reflection on this bean at
+	 * start-up does not load the implementation.
+	 */
+	private volatile @Nullable HttpClient client;
+
+	/**
+	 * Guarded by {@link #lock}, so that a client made while this one is closed is closed too.
+	 */
+	private boolean closed;
+
+	LazyHttpClient(HttpConfig config, WebClient.@Nullable Builder webClientBuilder,
+			@Nullable Supplier<? extends WebClient.@Nullable Builder> webClientBuilderSupplier,
+			@Nullable JsonMapper jsonMapper, @Nullable MeterRegistry meterRegistry,
+			@Nullable ObservationRegistry observationRegistry, List<HttpClientCustomizer> customizers,
+			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection) {
+		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS && redisConnection == null) {
+			throw new IllegalStateException("HTTP client '" + config.name()
+					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
+					+ "set spring.data.redis.*, or pass one to HttpClient.builder().redisConnection(...)");
+		}
+		if (!config.verifySsl()) {
+			LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name())
+				.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
+						+ "use this only against test servers", config.name());
+		}
+		this.config = config;
+		this.webClientBuilder = webClientBuilder;
+		this.webClientBuilderSupplier = webClientBuilderSupplier;
+		this.jsonMapper = jsonMapper;
+		this.meterRegistry = meterRegistry;
+		this.observationRegistry = observationRegistry;
+		this.customizers = customizers;
+		this.keyManagers = keyManagers;
+		this.trustManagers = trustManagers;
+		this.redisConnection = redisConnection;
+	}
+
+	/**
+	 * Return the client, making it on the first call. Concurrent first callers wait for the one that makes it,
+	 * as for a class initialization: the work is CPU only (the pool connects on demand, Reactor Netty starts its
+	 * event loops with the first connection). A supplied {@link WebClient.Builder} (an application context's
+	 * prototype bean) is asked for before the lock is taken, so the context is never called into while it is held.
+	 */
+	private HttpClient client() {
+		HttpClient client = this.client;
+		if (client != null) {
+			return client;
+		}
+		WebClient.Builder webClientBuilder = webClientBuilder();
+		synchronized (this.lock) {
+			client = this.client;
+			if (client == null) {
+				client = new DefaultHttpClient(this.config, webClientBuilder,
+						(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
+						this.meterRegistry, this.observationRegistry, this.customizers, this.keyManagers,
+						this.trustManagers, this.redisConnection);
+				if (this.closed) {
+					// Refuses calls as any closed client does.
+					client.close();
+				}
+				this.client = client;
+			}
+		}
+		return client;
+	}
+
+	private WebClient.Builder webClientBuilder() {
+		if (this.webClientBuilder != null) {
+			return this.webClientBuilder;
+		}
+		WebClient.Builder supplied = (this.webClientBuilderSupplier != null) ? this.webClientBuilderSupplier.get()
+				: null;
+		return (supplied != null) ? supplied.clone() : WebClient.builder();
+	}
+
+	@Override
+	public RequestSpec method(HttpMethod method, String uriTemplate, Object... uriVariables) {
+		return client().method(method, uriTemplate, uriVariables);
+	}
+
+	@Override
+	public RequestSpec method(HttpMethod method, String uriTemplate, Map<String, ?> uriVariables) {
+		return client().method(method, uriTemplate, uriVariables);
+	}
+
+	@Override
+	public HttpConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public HttpClientState state() {
+		HttpClient client = this.client;
+		if (client != null) {
+			return client.state();
+		}
+		HttpConfig config = this.config;
+		long retryBudget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(),
+				System::nanoTime)
+			.remaining();
+		return DefaultHttpClient.state(config, new Redactor(config.redactHeaders(), config.redactQueryParams()),
+				Duration.ZERO, retryBudget, 0, 0, 0);
+	}
+
+	@Override
+	public void close() {
+		HttpClient client;
+		synchronized (this.lock) {
+			this.closed = true;
+			client = this.client;
+		}
+		if (client != null) {
+			client.close();
+		}
+	}
+
+	@Override
+	public Mono<Void> closeGracefully() {
+		return Mono.defer(() -> {
+			HttpClient client;
+			synchronized (this.lock) {
+				this.closed = true;
+				client = this.client;
+			}
+			return (client != null) ? client.closeGracefully() : Mono.empty();
+		});
+	}
+
+	@Override
+	public String toString() {
+		return "HttpClient '" + this.config.name() + "'"
+				+ ((this.config.baseUrl() != null) ? " for " + this.config.baseUrl() : "");
+	}
+
+}
