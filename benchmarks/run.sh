@@ -85,8 +85,11 @@ say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes) and $UR
 # --- build -----------------------------------------------------------------------------------------------------
 say "building"
 ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package
+# Part (f)'s baseline app: the starter's third-party libraries without our jars; and, for information, bare Boot.
 ./mvnw -q -B -f benchmarks/startup-baseline/pom.xml dependency:build-classpath \
 	-Dmdep.outputFile="$ROOT/benchmarks/target/baseline-classpath.txt" >/dev/null
+./mvnw -q -B -f benchmarks/startup-bare/pom.xml dependency:build-classpath \
+	-Dmdep.outputFile="$ROOT/benchmarks/target/bare-classpath.txt" >/dev/null
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JVM=(-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url="$URL" -Dbench.quick="$([[ $QUICK == 1 ]] && echo true || echo false)"
 	-Dbench.raw="$RESULTS/raw/measurements.tsv")
@@ -121,11 +124,12 @@ say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
 timeout 180 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks \
 	| tee "$RESULTS/raw/resilience.log"
 
-# --- (f) start-up with and without the starter -----------------------------------------------------------------
+# --- (f) start-up without and with the starter (and bare Boot, for information) -------------------------------
 say "(f) start-up"
-timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
+timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
-	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" | tee "$RESULTS/raw/startup.log"
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" \
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/bare-classpath.txt)" | tee "$RESULTS/raw/startup.log"
 
 # --- report and charts -----------------------------------------------------------------------------------------
 say "report"
