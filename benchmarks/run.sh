@@ -102,8 +102,11 @@ say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes), $URL/b
 # --- build -----------------------------------------------------------------------------------------------------
 say "building"
 ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package
+# Part (f)'s baseline app: the starter's third-party libraries without our jars; and, for information, bare Boot.
 ./mvnw -q -B -f benchmarks/startup-baseline/pom.xml dependency:build-classpath \
 	-Dmdep.outputFile="$ROOT/benchmarks/target/baseline-classpath.txt" >/dev/null
+./mvnw -q -B -f benchmarks/startup-bare/pom.xml dependency:build-classpath \
+	-Dmdep.outputFile="$ROOT/benchmarks/target/bare-classpath.txt" >/dev/null
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JVM=(-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url="$URL" -Dbench.quick="$([[ $QUICK == 1 ]] && echo true || echo false)"
 	-Dbench.raw="$RESULTS/raw/measurements.tsv")
@@ -148,11 +151,12 @@ timeout 240 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.p
 kill "$REC_SERVER" 2>/dev/null || true
 ((status == 0)) || { say "(d)(e) failed with status $status"; exit "$status"; }
 
-# --- (f) start-up with and without the starter -----------------------------------------------------------------
+# --- (f) start-up without and with the starter (and bare Boot, for information) -------------------------------
 say "(f) start-up"
-timeout 300 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
+timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
-	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" | tee "$RESULTS/raw/startup.log"
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" \
+	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/bare-classpath.txt)" | tee "$RESULTS/raw/startup.log"
 
 # --- (h) large bodies and many in flight: a child JVM per measurement (-Xmx64m for the downloads) ----------------
 say "(h) 1 GiB download at -Xmx64m, 10,000 requests in flight"

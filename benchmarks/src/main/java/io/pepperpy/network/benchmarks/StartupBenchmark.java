@@ -1,65 +1,134 @@
 package io.pepperpy.network.benchmarks;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Part (f): launches {@code MinimalApp} alternately without and with the starter (A B A B ...), records each
- * launch's time from JVM start to a ready context and its wall time, and checks that no event loop exists before
- * the first request. Arguments: the class path without the starter, the class path with it.
+ * Part (f): launches {@code MinimalApp} with the fair baseline's class path and with the starter's, alternately
+ * (A B A B ...), and, for information, with bare {@code spring-boot-starter} in every other round; records each
+ * launch's time from JVM start to a ready context, its wall time, and the threads and sockets before any request.
+ * Then checks, with one request through our client, that no event loop and no connection exist before it.
+ * <p>
+ * Arguments: the class path of {@code startup-baseline/pom.xml} (the starter's third-party libraries), the starter's
+ * class path, and optionally the bare {@code spring-boot-starter} class path. The first two must differ by our jars
+ * only (checked here). The baseline app is launched with the starter's class path minus our jars, in the same
+ * order: the JDK's class loader searches the jars in class path order and opens each on its first search, so the
+ * same jars in another order cost another start-up time (about 10 ms of CPU here), which is not ours.
  */
 public final class StartupBenchmark {
 
-	private static final Pattern READY = Pattern.compile("STARTUP ready_ms=(\\d+) client=(\\w+) event_loops=\\[(.*)] sockets=(-?\\d+)");
+	private static final Pattern READY = Pattern.compile(
+			"STARTUP ready_ms=(\\d+) client=(\\w+) event_loops=\\[(.*)] sockets=(-?\\d+) inet=(-?\\d+) unix=(-?\\d+) other=(-?\\d+)");
 
-	private static final Pattern AFTER = Pattern.compile("AFTER_FIRST_REQUEST event_loops=\\[(.*)] sockets=(-?\\d+)");
+	private static final Pattern AFTER = Pattern
+		.compile("AFTER_FIRST_REQUEST event_loops=\\[(.*)] sockets=(-?\\d+) inet=(-?\\d+) unix=(-?\\d+) other=(-?\\d+)");
 
 	private StartupBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		RawResults raw = new RawResults(Settings.RAW);
-		String[] classpaths = { args[0], args[1] };
-		String[] arms = { "WITHOUT_STARTER", "WITH_STARTER" };
+		String starter = args[1];
+		String bare = (args.length > 2) ? args[2] : null;
+		checkOnlyOurJarsDiffer(args[0], starter);
+		String baseline = withoutOurJars(starter);
 		int runs = Settings.count(20, 3);
 		for (int warm = 0; warm < 2; warm++) {
-			launch(classpaths[warm % 2]);
+			launch((warm % 2 == 0) ? baseline : starter);
 		}
 		for (int round = 1; round <= runs; round++) {
-			for (int i = 0; i < 2; i++) {
-				long start = System.nanoTime();
-				List<String> output = launch(classpaths[i]);
-				double wall = (System.nanoTime() - start) / 1e6;
-				Matcher ready = find(READY, output);
-				raw.add("startup", arms[i], "-", "-", round, "wall_ms", wall);
-				raw.add("startup", arms[i], "-", "-", round, "ready_ms", Double.parseDouble(ready.group(1)));
-				raw.add("startup", arms[i], "-", "-", round, "event_loops",
-						ready.group(3).isBlank() ? 0 : ready.group(3).split(",").length);
-				raw.add("startup", arms[i], "-", "-", round, "client_bean",
-						Boolean.parseBoolean(ready.group(2)) ? 1 : 0);
-				LoadBenchmarks.log("start-up round %d %s: ready %s ms, wall %.0f ms, client bean %s, event loops [%s], sockets %s",
-						round, arms[i], ready.group(1), wall, ready.group(2), ready.group(3), ready.group(4));
+			measure(raw, round, "WITHOUT_STARTER", baseline);
+			measure(raw, round, "WITH_STARTER", starter);
+			if (bare != null && round % 2 == 1) {
+				measure(raw, round, "BARE_BOOT", bare);
 			}
 		}
-		List<String> output = launch(classpaths[1], "--first-request=" + Settings.URL + "/json");
+		List<String> output = launch(starter, "--first-request=" + Settings.URL + "/json");
 		Matcher before = find(READY, output);
 		Matcher after = find(AFTER, output);
-		raw.add("startup", "WITH_STARTER", "-", "check", 1, "loops_before_first_request",
-				before.group(3).isBlank() ? 0 : before.group(3).split(",").length);
-		raw.add("startup", "WITH_STARTER", "-", "check", 1, "loops_after_first_request",
-				after.group(1).isBlank() ? 0 : after.group(1).split(",").length);
+		raw.add("startup", "WITH_STARTER", "-", "check", 1, "loops_before_first_request", count(before.group(3)));
+		raw.add("startup", "WITH_STARTER", "-", "check", 1, "loops_after_first_request", count(after.group(1)));
 		raw.add("startup", "WITH_STARTER", "-", "check", 1, "sockets_before_first_request",
 				Double.parseDouble(before.group(4)));
+		raw.add("startup", "WITH_STARTER", "-", "check", 1, "inet_sockets_before_first_request",
+				Double.parseDouble(before.group(5)));
 		raw.add("startup", "WITH_STARTER", "-", "check", 1, "sockets_after_first_request",
 				Double.parseDouble(after.group(2)));
-		LoadBenchmarks.log("before the first request: event loops [%s], sockets %s; after it: event loops [%s], sockets %s",
-				before.group(3), before.group(4), after.group(1), after.group(2));
+		raw.add("startup", "WITH_STARTER", "-", "check", 1, "inet_sockets_after_first_request",
+				Double.parseDouble(after.group(3)));
+		LoadBenchmarks.log("before the first request: threads [%s], sockets %s (inet %s, unix %s); after it: threads [%s], "
+				+ "sockets %s (inet %s, unix %s)", before.group(3), before.group(4), before.group(5), before.group(6),
+				after.group(1), after.group(2), after.group(3), after.group(4));
 		LoadBenchmarks.log("done");
+	}
+
+	private static void measure(RawResults raw, int round, String arm, String classpath) throws Exception {
+		long start = System.nanoTime();
+		List<String> output = launch(classpath);
+		double wall = (System.nanoTime() - start) / 1e6;
+		Matcher ready = find(READY, output);
+		raw.add("startup", arm, "-", "-", round, "wall_ms", wall);
+		raw.add("startup", arm, "-", "-", round, "ready_ms", Double.parseDouble(ready.group(1)));
+		raw.add("startup", arm, "-", "-", round, "client_bean", Boolean.parseBoolean(ready.group(2)) ? 1 : 0);
+		raw.add("startup", arm, "-", "-", round, "event_loops", count(ready.group(3)));
+		raw.add("startup", arm, "-", "-", round, "sockets", Double.parseDouble(ready.group(4)));
+		raw.add("startup", arm, "-", "-", round, "inet_sockets", Double.parseDouble(ready.group(5)));
+		LoadBenchmarks.log("start-up round %d %s: ready %s ms, wall %.0f ms, client bean %s, threads [%s], sockets %s "
+				+ "(inet %s, unix %s)", round, arm, ready.group(1), wall, ready.group(2), ready.group(3),
+				ready.group(4), ready.group(5), ready.group(6));
+	}
+
+	/**
+	 * Fail unless the starter's class path is the baseline's plus {@code pepperpy-network-*} jars: otherwise the
+	 * difference would include libraries, not only our auto-configuration.
+	 */
+	static void checkOnlyOurJarsDiffer(String baseline, String starter) {
+		Set<String> without = entries(baseline);
+		Set<String> with = entries(starter);
+		Set<String> missing = new LinkedHashSet<>(without);
+		missing.removeAll(with);
+		Set<String> added = new LinkedHashSet<>(with);
+		added.removeAll(without);
+		added.removeIf((entry) -> entry.startsWith("pepperpy-network-"));
+		if (!missing.isEmpty() || !added.isEmpty()) {
+			throw new IllegalStateException("The start-up arms must differ by our jars only, but the starter's class "
+					+ "path lacks " + missing + " and adds " + added + ": align benchmarks/startup-baseline/pom.xml "
+					+ "with the starter's dependencies");
+		}
+		LoadBenchmarks.log("start-up class paths: %d entries without the starter, %d with (ours: %s)", without.size(),
+				with.size(), entries(starter).stream().filter((entry) -> entry.startsWith("pepperpy-network-")).toList());
+	}
+
+	private static String withoutOurJars(String classpath) {
+		List<String> kept = new ArrayList<>();
+		for (String entry : classpath.split(File.pathSeparator)) {
+			if (!new File(entry).getName().startsWith("pepperpy-network-")) {
+				kept.add(entry);
+			}
+		}
+		return String.join(File.pathSeparator, kept);
+	}
+
+	private static Set<String> entries(String classpath) {
+		Set<String> names = new LinkedHashSet<>();
+		for (String entry : classpath.split(File.pathSeparator)) {
+			if (!entry.isBlank()) {
+				names.add(entry.endsWith(".jar") ? new File(entry).getName() : entry);
+			}
+		}
+		return names;
+	}
+
+	private static double count(String list) {
+		return list.isBlank() ? 0 : list.split(",").length;
 	}
 
 	private static Matcher find(Pattern pattern, List<String> output) {

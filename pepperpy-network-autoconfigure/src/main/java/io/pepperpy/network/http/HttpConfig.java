@@ -195,7 +195,9 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			checkHttpUrl("base-url", baseUrl);
 		}
 		headers = Collections.unmodifiableMap(new LinkedHashMap<>((headers != null) ? headers : Map.of()));
-		headers.forEach((headerName, value) -> HeaderChecks.check(headerName, value, "headers"));
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			HeaderChecks.check(header.getKey(), header.getValue(), "headers");
+		}
 		checkPositive("timeout", timeout);
 		checkPositive("connect-timeout", connectTimeout);
 		if (retries < 0) {
@@ -314,14 +316,18 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 	}
 
 	private static void checkPositive(String property, Duration value) {
-		Assert.notNull(value, () -> property + " must not be null");
+		if (value == null) {
+			throw new IllegalArgumentException(property + " must not be null");
+		}
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(property + " must be positive but was " + value);
 		}
 	}
 
 	private static void checkNotNegative(String property, Duration value) {
-		Assert.notNull(value, () -> property + " must not be null");
+		if (value == null) {
+			throw new IllegalArgumentException(property + " must not be null");
+		}
 		if (value.isNegative()) {
 			throw new IllegalArgumentException(property + " must not be negative but was " + value);
 		}

@@ -12,6 +12,10 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
@@ -25,6 +29,9 @@ import org.springframework.validation.BeanPropertyBindingResult;
  */
 class NamedHttpClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
+	private static final ConfigurationPropertyName CLIENTS = ConfigurationPropertyName
+		.of(PepperpyHttpProperties.PREFIX + ".clients");
+
 	private Environment environment;
 
 	@Override
@@ -34,6 +41,9 @@ class NamedHttpClientsRegistrar implements ImportBeanDefinitionRegistrar, Enviro
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+		if (!mayHaveClients(this.environment)) {
+			return;
+		}
 		Binder binder = Binder.get(this.environment);
 		Map<String, Object> clients = binder
 			.bind(PepperpyHttpProperties.PREFIX + ".clients", Bindable.mapOf(String.class, Object.class))
@@ -49,6 +59,20 @@ class NamedHttpClientsRegistrar implements ImportBeanDefinitionRegistrar, Enviro
 			definition.setDestroyMethodName("close");
 			registry.registerBeanDefinition(beanName, definition);
 		}
+	}
+
+	/**
+	 * Return whether a property under {@code pepperpy.network.http.clients} is set (or may be: a property source
+	 * that cannot list its names counts as setting one), so that an app without named clients does not pay for
+	 * binding them at start-up.
+	 */
+	private static boolean mayHaveClients(Environment environment) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(CLIENTS) != ConfigurationPropertyState.ABSENT) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static HttpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {

@@ -1,5 +1,6 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +79,9 @@ public final class PepperpyHttpClientAutoConfiguration {
 	static HttpConfig config(PepperpyHttpClientProperties client, String name, PepperpyHttpProperties all,
 			ListableBeanFactory beanFactory) {
 		Set<String> listedAnywhere = new LinkedHashSet<>(all.getInterceptors());
-		all.getClients().values().forEach((named) -> listedAnywhere.addAll(named.getInterceptors()));
+		for (PepperpyHttpClientProperties named : all.getClients().values()) {
+			listedAnywhere.addAll(named.getInterceptors());
+		}
 		for (String listed : listedAnywhere) {
 			if (!beanFactory.containsBean(listed)) {
 				throw new IllegalStateException("pepperpy.network.http interceptors list '" + listed
@@ -86,14 +89,17 @@ public final class PepperpyHttpClientAutoConfiguration {
 			}
 		}
 		List<String> names = List.of(beanFactory.getBeanNamesForType(RequestInterceptor.class));
-		List<RequestInterceptor> interceptors = beanFactory.getBeanProvider(RequestInterceptor.class)
+		// Loops rather than lambdas: each lambda costs start-up time to link.
+		List<RequestInterceptor> interceptors = new ArrayList<>();
+		for (RequestInterceptor interceptor : beanFactory.getBeanProvider(RequestInterceptor.class)
 			.orderedStream()
-			.filter((interceptor) -> {
-				String beanName = beanName(beanFactory, names, interceptor);
-				return beanName == null || !listedAnywhere.contains(beanName)
-						|| client.getInterceptors().contains(beanName);
-			})
-			.toList();
+			.toList()) {
+			String beanName = beanName(beanFactory, names, interceptor);
+			if (beanName == null || !listedAnywhere.contains(beanName)
+					|| client.getInterceptors().contains(beanName)) {
+				interceptors.add(interceptor);
+			}
+		}
 		return client.toConfig(name)
 			.interceptors(interceptors)
 			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
@@ -117,7 +123,6 @@ public final class PepperpyHttpClientAutoConfiguration {
 		// Boot's prototype builder (and its connector) is made on the first request, not at start-up.
 		ObjectProvider<WebClient.Builder> webClientBuilders = beanFactory.getBeanProvider(WebClient.Builder.class);
 		builder.webClientBuilder(webClientBuilders::getIfAvailable);
-		// Plain lookups rather than method references: each lambda costs start-up time to link.
 		JsonMapper jsonMapper = beanFactory.getBeanProvider(JsonMapper.class).getIfAvailable();
 		if (jsonMapper != null) {
 			builder.jsonMapper(jsonMapper);
