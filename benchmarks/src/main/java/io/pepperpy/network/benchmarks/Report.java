@@ -370,7 +370,7 @@ public final class Report {
 		double loopsAfter = value(check, "loops_after_first_request");
 		line(fmt("Median of %d launches each, interleaved (baseline, starter, baseline, ...). Ready = JVM start to a "
 				+ "refreshed context. The baseline app has every third-party library the starter brings "
-				+ "(`spring-boot-starter-webclient`, `micrometer-core`, `reactor-pool`) and not our jars, so the "
+				+ "(`spring-boot-starter-webclient`, `micrometer-core`) and not our jars, so the "
 				+ "difference is the cost of our auto-configuration: the baseline is launched with the starter's "
 				+ "class path minus our jars, in the same order (the JDK searches jars in class path order, so an "
 				+ "order that puts the Netty jars first costs about 10 ms of CPU by itself), and the harness checks "
