@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark (parts a-h of benchmarks/README.md) in under 15 minutes and writes
+# Runs the whole benchmark (parts a-i of benchmarks/README.md), about 20 minutes (1,213 s in the published run), and writes
 # benchmarks/results/results.md and its charts. QUICK=1 runs every part for seconds only (a smoke test whose
 # figures mean nothing) and writes to benchmarks/target/quick-results instead.
 #
