@@ -73,25 +73,15 @@ final class ChannelPool {
 	 */
 	Mono<TcpChannel> acquire(Duration timeout) {
 		return Mono.<TcpChannel>create((sink) -> {
-			TcpChannel ready = null;
+			TcpChannel ready;
 			Waiter waiter = null;
 			boolean connect = false;
-			List<TcpChannel> stale = null;
 			synchronized (this.lock) {
 				if (this.closed) {
 					sink.error(new TcpErrors.ClientClosedException());
 					return;
 				}
-				while (ready == null && !this.idle.isEmpty()) {
-					TcpChannel candidate = nextIdle();
-					if (candidate.usable()) {
-						ready = candidate;
-					}
-					else {
-						this.open.remove(candidate);
-						stale = add(stale, candidate);
-					}
-				}
+				ready = takeIdle();
 				if (ready == null) {
 					if (this.open.size() + this.connecting < this.maxSize) {
 						this.connecting++;
@@ -103,7 +93,6 @@ final class ChannelPool {
 					}
 				}
 			}
-			closeAll(stale);
 			if (ready != null) {
 				sink.success(ready);
 			}
@@ -131,22 +120,25 @@ final class ChannelPool {
 	 * @return the connection, to be given back with {@link #release} or {@link #invalidate}, or {@code null}
 	 */
 	@Nullable TcpChannel pollIdle() {
-		List<TcpChannel> stale = null;
-		TcpChannel ready = null;
 		synchronized (this.lock) {
-			while (!this.closed && ready == null && !this.idle.isEmpty()) {
-				TcpChannel candidate = nextIdle();
-				if (candidate.usable()) {
-					ready = candidate;
-				}
-				else {
-					this.open.remove(candidate);
-					stale = add(stale, candidate);
-				}
-			}
+			return this.closed ? null : takeIdle();
 		}
-		closeAll(stale);
-		return ready;
+	}
+
+	/**
+	 * Under the lock: take the next usable idle connection, closing the unusable ones met on the way (closing
+	 * only schedules the close on the connection's event loop).
+	 */
+	private @Nullable TcpChannel takeIdle() {
+		while (!this.idle.isEmpty()) {
+			TcpChannel candidate = nextIdle();
+			if (candidate.usable()) {
+				return candidate;
+			}
+			this.open.remove(candidate);
+			candidate.close();
+		}
+		return null;
 	}
 
 	private TcpChannel nextIdle() {
