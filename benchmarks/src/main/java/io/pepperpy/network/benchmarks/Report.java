@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -385,6 +386,8 @@ public final class Report {
 				startupMedian("WITH_STARTER", "sockets"), startupMedian("WITH_STARTER", "inet_sockets")));
 		line(fmt("| added by the starter | %+.0f | %+.0f | |", with - without,
 				startupMedian("WITH_STARTER", "wall_ms") - startupMedian("WITHOUT_STARTER", "wall_ms")));
+		line(fmt("| added by the starter, median of the %d paired rounds (less sensitive to the machine's load "
+				+ "drifting) | %+.0f | %+.0f | |", runs, pairedMedian("ready_ms"), pairedMedian("wall_ms")));
 		if (bareRuns > 0) {
 			line(fmt("| information: bare `spring-boot-starter` (%d launches) | %.0f | %.0f | %.0f (%.0f) |", bareRuns,
 					bare, startupMedian("BARE_BOOT", "wall_ms"), startupMedian("BARE_BOOT", "sockets"),
@@ -412,6 +415,28 @@ public final class Report {
 				+ "pre-close descriptor), and Boot's Jackson auto-configuration opens one, with or without the "
 				+ "starter, when it reads the app's classes to find `@JsonMixin` types.");
 		line("");
+	}
+
+	/**
+	 * Median over rounds of (with the starter - baseline), each round's two launches being back to back.
+	 */
+	private double pairedMedian(String metric) {
+		Map<Integer, Double> baseline = new HashMap<>();
+		this.rows.stream()
+			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER") && r.param().equals("-")
+					&& r.metric().equals(metric))
+			.forEach((r) -> baseline.put(r.round(), r.value()));
+		double[] differences = this.rows.stream()
+			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER") && r.param().equals("-")
+					&& r.metric().equals(metric) && baseline.containsKey(r.round()))
+			.mapToDouble((r) -> r.value() - baseline.get(r.round()))
+			.sorted()
+			.toArray();
+		if (differences.length == 0) {
+			return Double.NaN;
+		}
+		int mid = differences.length / 2;
+		return (differences.length % 2 == 1) ? differences[mid] : (differences[mid - 1] + differences[mid]) / 2;
 	}
 
 	private double startupMedian(String arm, String metric) {
