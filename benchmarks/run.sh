@@ -93,10 +93,14 @@ http {
 }
 CONF
 taskset -c "$SERVER_CPU" "$NGINX" -p "$NGX" -c "$NGX/nginx.conf"
-for _ in $(seq 50); do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
-	sleep 0.1
-done
+wait_for_port() {
+	for _ in $(seq 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+wait_for_port "$PORT" || { say "nginx does not listen on port $PORT: see $NGX/logs/error.log"; exit 1; }
 say "nginx serving $URL/json ($(stat -c %s "$NGX/html/json.json") bytes), $URL/bytes, $URL/warm and $URL/big on CPU $SERVER_CPU"
 
 # --- build -----------------------------------------------------------------------------------------------------
@@ -138,18 +142,21 @@ timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.netw
 
 # --- (d) rate limiter, (e) retry delay: a recording server JVM on SERVER_CPU (nginx idles), client on both CPUs ---
 say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
-REC_PORT=$((PORT + 2))
-taskset -c "$SERVER_CPU" java -Xms512m -Xmx512m -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks server "$REC_PORT" \
-	> "$RESULTS/raw/resilience-server.log" 2>&1 &
-REC_SERVER=$!
-for _ in $(seq 100); do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$REC_PORT") 2>/dev/null; then break; fi
-	sleep 0.1
-done
-timeout 240 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.ResilienceBenchmarks "$REC_PORT" \
-	| tee "$RESULTS/raw/resilience.log" && status=0 || status=$?
-kill "$REC_SERVER" 2>/dev/null || true
-((status == 0)) || { say "(d)(e) failed with status $status"; exit "$status"; }
+# against_server PART LOG HEAP CLASS PORT CLIENT_CPUS SECONDS: CLASS's server in a JVM of its own on SERVER_CPU
+# (CLASS server PORT), then CLASS's client (CLASS PORT) on CLIENT_CPUS; the server is stopped whatever happens.
+against_server() {
+	local part=$1 log=$2 heap=$3 class=$4 port=$5 cpus=$6 seconds=$7 server status
+	taskset -c "$SERVER_CPU" java "-Xms$heap" "-Xmx$heap" -cp "$CP" "$class" server "$port" \
+		> "$RESULTS/raw/$log-server.log" 2>&1 &
+	server=$!
+	wait_for_port "$port" || { kill "$server"; say "$part: the server does not listen on port $port"; exit 1; }
+	timeout "$seconds" taskset -c "$cpus" java "${JVM[@]}" -cp "$CP" "$class" "$port" \
+		| tee "$RESULTS/raw/$log.log" && status=0 || status=$?
+	kill "$server" 2>/dev/null || true
+	((status == 0)) || { say "$part failed with status $status"; exit "$status"; }
+}
+against_server "(d)(e)" resilience 512m io.pepperpy.network.benchmarks.ResilienceBenchmarks $((PORT + 2)) \
+	"$CLIENT_CPU,$SERVER_CPU" 240
 
 # --- (f) start-up without and with the starter (and bare Boot, for information) -------------------------------
 say "(f) start-up"
@@ -174,18 +181,7 @@ resume_nginx
 
 # --- (i) TCP exchanges: echo server JVM on SERVER_CPU (nginx idles), client JVM on CLIENT_CPU --------------------
 say "(i) TCP exchanges, TcpClient vs plain Reactor Netty"
-TCP_PORT=$((PORT + 1))
-taskset -c "$SERVER_CPU" java -Xms256m -Xmx256m -cp "$CP" io.pepperpy.network.benchmarks.TcpBenchmarks server "$TCP_PORT" \
-	> "$RESULTS/raw/tcp-server.log" 2>&1 &
-TCP_SERVER=$!
-for _ in $(seq 100); do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$TCP_PORT") 2>/dev/null; then break; fi
-	sleep 0.1
-done
-timeout 180 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.TcpBenchmarks "$TCP_PORT" \
-	| tee "$RESULTS/raw/tcp.log" && status=0 || status=$?
-kill "$TCP_SERVER" 2>/dev/null || true
-((status == 0)) || { say "(i) failed with status $status"; exit "$status"; }
+against_server "(i)" tcp 256m io.pepperpy.network.benchmarks.TcpBenchmarks $((PORT + 1)) "$CLIENT_CPU" 180
 
 # --- report and charts -----------------------------------------------------------------------------------------
 say "report"
