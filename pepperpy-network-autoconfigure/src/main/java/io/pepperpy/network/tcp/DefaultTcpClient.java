@@ -3,7 +3,7 @@ package io.pepperpy.network.tcp;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -21,14 +21,17 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.http.NetworkException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.observability.DefaultSignalListener;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.netty.Connection;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.TcpSslContextSpec;
+import reactor.util.context.Context;
 import reactor.util.retry.Retry;
 
 import org.springframework.core.retry.RetryPolicy;
@@ -329,8 +332,8 @@ final class DefaultTcpClient implements TcpClient {
 
 		@Override
 		public Mono<byte[]> retrieve() {
-			Call call = new Call(this.request, this.idempotent, this.retries, this.readTimeout, this.deadline);
-			return Mono.defer(() -> execute(call));
+			return new ExchangeMono(
+					new Call(this.request, this.idempotent, this.retries, this.readTimeout, this.deadline));
 		}
 
 	}
@@ -340,29 +343,37 @@ final class DefaultTcpClient implements TcpClient {
 
 	}
 
-	private Mono<byte[]> execute(Call call) {
-		try {
-			this.codec.check(call.request());
+	/**
+	 * An exchange: each subscription runs it once. One object per subscription ({@link Execution}) is the
+	 * subscription, the first attempt's callbacks and the recorder of the outcome, so the common case (an idle
+	 * connection, no rate limit, no deadline, a reply) costs no Reactor operator; the rest (waiting for a
+	 * connection or a permit, a deadline, retries) is composed with Reactor.
+	 */
+	private final class ExchangeMono extends Mono<byte[]> {
+
+		private final Call call;
+
+		ExchangeMono(Call call) {
+			this.call = call;
 		}
-		catch (TcpErrors.FrameTooLargeException ex) {
-			NetworkException error = TcpErrors.translate(ex, EXCHANGE, this.config);
-			this.metrics.error(error.kind());
-			this.metrics.exchange("ERROR", error.kind().name(), 0);
-			return Mono.error(error);
+
+		@Override
+		public void subscribe(CoreSubscriber<? super byte[]> actual) {
+			Execution execution = new Execution(this.call, actual);
+			actual.onSubscribe(execution);
+			execution.start();
 		}
-		Execution execution = new Execution(call);
-		Mono<byte[]> result = execution.attemptWithRetries();
-		if (call.deadline() != null) {
-			result = result.timeout(call.deadline(), Mono.error(execution::deadlineExceeded));
-		}
-		return result.tap(() -> execution);
+
 	}
 
 	/**
-	 * The state of one exchange across its attempts, and the listener that records its outcome (one operator
-	 * instead of a peek per signal).
+	 * The state of one exchange across its attempts, delivered to the subscriber as its subscription; it records
+	 * the outcome once, whichever of reply, failure and cancellation comes first.
 	 */
-	private final class Execution extends DefaultSignalListener<byte[]> {
+	private final class Execution extends Operators.MonoSubscriber<byte[], byte[]> {
+
+		private static final AtomicIntegerFieldUpdater<Execution> DONE = AtomicIntegerFieldUpdater
+			.newUpdater(Execution.class, "done");
 
 		private final Call call;
 
@@ -374,17 +385,169 @@ final class DefaultTcpClient implements TcpClient {
 
 		private int attempt;
 
-		private final AtomicBoolean sent = new AtomicBoolean();
+		/** Whether the current attempt's request may have reached the server. */
+		private volatile boolean sent;
 
-		Execution(Call call) {
+		private volatile int done;
+
+		/** The first attempt while it runs on an idle connection, for cancellation. */
+		private volatile TcpChannel.@Nullable Pending first;
+
+		/** The Reactor composition that took over, for cancellation. */
+		private volatile @Nullable Subscription composed;
+
+		Execution(Call call, CoreSubscriber<? super byte[]> actual) {
+			super(actual);
 			this.call = call;
 			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
 					: Long.MAX_VALUE;
 		}
 
+		void start() {
+			if (isCancelled()) {
+				return;
+			}
+			try {
+				DefaultTcpClient.this.codec.check(this.call.request());
+			}
+			catch (TcpErrors.FrameTooLargeException ex) {
+				NetworkException error = TcpErrors.translate(ex, EXCHANGE, DefaultTcpClient.this.config);
+				DefaultTcpClient.this.metrics.error(error.kind());
+				finish(error);
+				return;
+			}
+			if (this.call.deadline() == null && DefaultTcpClient.this.limiter.isOpen()) {
+				TcpChannel idle = DefaultTcpClient.this.pool.pollIdle();
+				if (idle != null) {
+					this.attempt++;
+					FirstAttempt first = new FirstAttempt();
+					this.first = first;
+					idle.start(first, this.call.request(), DefaultTcpClient.this.pool);
+					if (isCancelled()) {
+						first.cancel();
+					}
+					return;
+				}
+			}
+			Mono<byte[]> result = attemptWithRetries();
+			if (this.call.deadline() != null) {
+				result = result.timeout(this.call.deadline(), Mono.error(this::deadlineExceeded));
+			}
+			compose(result);
+		}
+
+		/** Hand the rest of the exchange to a Reactor composition whose outcome is this exchange's. */
+		private void compose(Mono<byte[]> rest) {
+			rest.subscribe(new CoreSubscriber<byte[]>() {
+
+				@Override
+				public void onSubscribe(Subscription subscription) {
+					Execution.this.composed = subscription;
+					if (isCancelled()) {
+						subscription.cancel();
+					}
+					else {
+						subscription.request(Long.MAX_VALUE);
+					}
+				}
+
+				@Override
+				public void onNext(byte[] response) {
+					succeed(response);
+				}
+
+				@Override
+				public void onError(Throwable error) {
+					finish(error);
+				}
+
+				@Override
+				public void onComplete() {
+				}
+
+				@Override
+				public Context currentContext() {
+					return Execution.this.actual.currentContext();
+				}
+
+			});
+		}
+
+		/** The first attempt, on an idle connection, without an operator. */
+		private final class FirstAttempt extends TcpChannel.Pending {
+
+			FirstAttempt() {
+				super(DefaultTcpClient.this.config.writeTimeout(), Execution.this.call.readTimeout());
+			}
+
+			@Override
+			void sending() {
+				Execution.this.sent = true;
+			}
+
+			@Override
+			void replied(byte[] frame) {
+				Execution.this.first = null;
+				succeed(frame);
+			}
+
+			@Override
+			void failed(Throwable error) {
+				Execution.this.first = null;
+				NetworkException failure = attemptFailed(error);
+				if (Execution.this.call.retries() == 0) {
+					finish(failure);
+					return;
+				}
+				compose(onFailure(failure).then(Mono.defer(Execution.this::attemptWithRetries)));
+			}
+
+		}
+
+		@Override
+		public void cancel() {
+			super.cancel();
+			TcpChannel.Pending running = this.first;
+			if (running != null) {
+				running.cancel();
+			}
+			Subscription rest = this.composed;
+			if (rest != null) {
+				rest.cancel();
+			}
+			if (DONE.compareAndSet(this, 0, 1)) {
+				DefaultTcpClient.this.metrics.exchange("CANCELLED", "CancellationException",
+						System.nanoTime() - this.startNanos);
+			}
+		}
+
+		private void succeed(byte[] response) {
+			if (!DONE.compareAndSet(this, 0, 1)) {
+				return;
+			}
+			long nanos = System.nanoTime() - this.startNanos;
+			DefaultTcpClient.this.metrics.succeeded(nanos);
+			if (DefaultTcpClient.this.logger.isDebugEnabled()) {
+				DefaultTcpClient.this.logger.debug("{} {} sent {} bytes, received {} bytes in {} ms (attempt {})",
+						EXCHANGE, DefaultTcpClient.this.config.address(), this.call.request().length,
+						response.length, nanos / 1_000_000, this.attempt);
+			}
+			complete(response);
+		}
+
+		private void finish(Throwable error) {
+			if (!DONE.compareAndSet(this, 0, 1)) {
+				return;
+			}
+			String exception = (error instanceof NetworkException network) ? network.kind().name()
+					: error.getClass().getSimpleName();
+			DefaultTcpClient.this.metrics.exchange("ERROR", exception, System.nanoTime() - this.startNanos);
+			this.actual.onError(error);
+		}
+
 		Mono<byte[]> attempt() {
 			this.attempt++;
-			this.sent.set(false);
+			this.sent = false;
 			TcpConfig config = DefaultTcpClient.this.config;
 			ChannelPool pool = DefaultTcpClient.this.pool;
 			// An idle connection is taken at subscription without the acquire's sink and flatMap.
@@ -406,9 +569,29 @@ final class DefaultTcpClient implements TcpClient {
 		}
 
 		private Mono<byte[]> exchangeOn(TcpChannel channel) {
-			TcpConfig config = DefaultTcpClient.this.config;
-			return channel.exchange(this.call.request(), config.writeTimeout(), this.call.readTimeout(), this.sent,
-					DefaultTcpClient.this.pool);
+			return Mono.create((sink) -> {
+				TcpChannel.Pending exchange = new TcpChannel.Pending(DefaultTcpClient.this.config.writeTimeout(),
+						this.call.readTimeout()) {
+
+					@Override
+					void sending() {
+						Execution.this.sent = true;
+					}
+
+					@Override
+					void replied(byte[] frame) {
+						sink.success(frame);
+					}
+
+					@Override
+					void failed(Throwable error) {
+						sink.error(error);
+					}
+
+				};
+				channel.start(exchange, this.call.request(), DefaultTcpClient.this.pool);
+				sink.onCancel(exchange::cancel);
+			});
 		}
 
 		private NetworkException attemptFailed(Throwable ex) {
@@ -418,7 +601,7 @@ final class DefaultTcpClient implements TcpClient {
 			if (DefaultTcpClient.this.logger.isDebugEnabled()) {
 				DefaultTcpClient.this.logger.debug("{} {} attempt {} failed ({} request bytes {}): {}", EXCHANGE,
 						config.address(), this.attempt, this.call.request().length,
-						this.sent.get() ? "sent" : "not sent", network.getMessage());
+						this.sent ? "sent" : "not sent", network.getMessage());
 			}
 			return network;
 		}
@@ -457,7 +640,7 @@ final class DefaultTcpClient implements TcpClient {
 			if (!retryable || this.attempt > this.call.retries()) {
 				return Mono.error(failure);
 			}
-			if (this.sent.get() && !this.call.idempotent()) {
+			if (this.sent && !this.call.idempotent()) {
 				return Mono.error(refused(network, "the request may have reached the server and the exchange is not "
 						+ "idempotent: mark it with exchange(bytes).idempotent() or set idempotent: true"));
 			}
@@ -495,42 +678,6 @@ final class DefaultTcpClient implements TcpClient {
 					EXCHANGE + " " + config.address() + " did not complete within its deadline of "
 							+ this.call.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
 					EXCHANGE, config.address(), new java.util.concurrent.TimeoutException("deadline " + this.call.deadline()));
-		}
-
-		@Override
-		public void doOnNext(byte[] response) {
-			succeeded(response);
-		}
-
-		@Override
-		public void doOnError(Throwable error) {
-			failed(error);
-		}
-
-		@Override
-		public void doOnCancel() {
-			failed(CANCELLED);
-		}
-
-		void succeeded(byte[] response) {
-			long nanos = System.nanoTime() - this.startNanos;
-			DefaultTcpClient.this.metrics.succeeded(nanos);
-			if (DefaultTcpClient.this.logger.isDebugEnabled()) {
-				DefaultTcpClient.this.logger.debug("{} {} sent {} bytes, received {} bytes in {} ms (attempt {})",
-						EXCHANGE, DefaultTcpClient.this.config.address(), this.call.request().length,
-						response.length, nanos / 1_000_000, this.attempt);
-			}
-		}
-
-		void failed(Throwable error) {
-			long nanos = System.nanoTime() - this.startNanos;
-			if (error == CANCELLED) {
-				DefaultTcpClient.this.metrics.exchange("CANCELLED", "CancellationException", nanos);
-				return;
-			}
-			String exception = (error instanceof NetworkException network) ? network.kind().name()
-					: error.getClass().getSimpleName();
-			DefaultTcpClient.this.metrics.exchange("ERROR", exception, nanos);
 		}
 
 	}

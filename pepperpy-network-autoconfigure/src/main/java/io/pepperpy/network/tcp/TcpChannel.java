@@ -2,8 +2,8 @@ package io.pepperpy.network.tcp;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
@@ -14,8 +14,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.netty.Connection;
 
 /**
@@ -42,6 +40,12 @@ final class TcpChannel {
 
 	private volatile boolean broken;
 
+	/** The connection's one timer, or {@code null} while idle; scheduled on the event loop only. */
+	private volatile @Nullable ScheduledFuture<?> watchdog;
+
+	/** When {@link #watchdog} runs; read and written on the event loop only. */
+	private long watchdogDue;
+
 	/** When this connection was last put back in the pool; read and written under the pool's lock. */
 	long idleSince;
 
@@ -63,6 +67,10 @@ final class TcpChannel {
 
 	void close() {
 		this.broken = true;
+		ScheduledFuture<?> current = this.watchdog;
+		if (current != null) {
+			current.cancel(false);
+		}
 		this.connection.dispose();
 	}
 
@@ -81,86 +89,134 @@ final class TcpChannel {
 
 	/**
 	 * Write one frame and wait for the next one, then give this connection back to the pool: released when the
-	 * reply came in step, invalidated on any failure, timeout or cancellation. It is released before the reply is
-	 * emitted, so that whatever the reply starts next can reuse it.
+	 * reply came in step, invalidated on any failure, timeout or cancellation ({@link #cancel}). It is released
+	 * before the reply is handed on, so that whatever the reply starts next can reuse it. The outcome goes to the
+	 * exchange's callbacks, exactly once, unless it is cancelled first.
+	 * @param exchange the exchange: its limits and callbacks
 	 * @param payload the request frame, already checked against the maximum
-	 * @param writeTimeout longest time to write it
-	 * @param readTimeout longest wait for the response once written
-	 * @param sent set when bytes are handed to the socket
 	 * @param pool the pool this connection was acquired from
-	 * @return the response frame
 	 */
-	Mono<byte[]> exchange(byte[] payload, Duration writeTimeout, Duration readTimeout, AtomicBoolean sent,
-			ChannelPool pool) {
-		return Mono.create((sink) -> {
-			Channel channel = this.connection.channel();
-			if (this.broken || !channel.isActive()) {
-				pool.invalidate(this);
-				sink.error(new TcpErrors.ClosedBeforeResponseException(
-						"the pooled connection closed before the request was sent"));
+	void start(Pending exchange, byte[] payload, ChannelPool pool) {
+		Channel channel = this.connection.channel();
+		exchange.pool = pool;
+		exchange.channel = this;
+		if (this.broken || !channel.isActive()) {
+			pool.invalidate(this);
+			exchange.failed(new TcpErrors.ClosedBeforeResponseException(
+					"the pooled connection closed before the request was sent"));
+			return;
+		}
+		exchange.rawBody = this.raw ? new ByteArrayOutputStream() : null;
+		exchange.startNanos = System.nanoTime();
+		if (!PENDING.compareAndSet(this, null, exchange)) {
+			exchange.failed(new IllegalStateException("connection already has an exchange in flight"));
+			return;
+		}
+		ByteBuf frame = this.codec.encode(channel.alloc(), payload);
+		exchange.sending();
+		EventLoop loop = channel.eventLoop();
+		if (loop.inEventLoop()) {
+			write(channel, exchange, frame, payload.length);
+			return;
+		}
+		try {
+			loop.execute(() -> write(channel, exchange, frame, payload.length));
+		}
+		catch (RejectedExecutionException ex) {
+			frame.release();
+			fail(exchange, ex);
+		}
+	}
+
+	/**
+	 * Give up an exchange that nobody waits for any more: the connection may still receive its reply, so it is
+	 * never reused.
+	 * @param exchange the exchange started with {@link #start}
+	 */
+	void cancel(Pending exchange) {
+		if (PENDING.compareAndSet(this, exchange, null)) {
+			this.broken = true;
+			exchange.pool.invalidate(this);
+		}
+	}
+
+	/** On the event loop: arm the watchdog for the exchange, then write its frame. */
+	private void write(Channel channel, Pending exchange, ByteBuf frame, int length) {
+		if (this.pending != exchange) {
+			frame.release();
+			return;
+		}
+		arm(exchange);
+		channel.writeAndFlush(frame).addListener((future) -> {
+			if (!future.isSuccess()) {
+				fail(exchange, future.cause());
 				return;
 			}
-			Pending exchange = new Pending(sink, pool, this.raw ? new ByteArrayOutputStream() : null,
-					writeTimeout.toNanos(), readTimeout.toNanos());
-			if (!PENDING.compareAndSet(this, null, exchange)) {
-				sink.error(new IllegalStateException("connection already has an exchange in flight"));
-				return;
+			this.metrics.sent(length);
+			exchange.writtenNanos = System.nanoTime();
+			exchange.written = true;
+			if (this.raw && this.pending == exchange) {
+				shutdownOutput(channel);
 			}
-			sink.onCancel(() -> {
-				if (PENDING.compareAndSet(this, exchange, null)) {
-					this.broken = true;
-					exchange.cancelTimer();
-					pool.invalidate(this);
-				}
-			});
-			ByteBuf frame = this.codec.encode(channel.alloc(), payload);
-			sent.set(true);
-			// One timer per exchange, for the earlier of the two limits; it re-arms itself if neither is due yet.
-			exchange.timer = channel.eventLoop()
-				.schedule(() -> onTimer(exchange), Math.min(exchange.writeTimeoutNanos, exchange.readTimeoutNanos),
-						TimeUnit.NANOSECONDS);
-			channel.writeAndFlush(frame).addListener((future) -> {
-				if (!future.isSuccess()) {
-					fail(exchange, future.cause());
-					return;
-				}
-				this.metrics.sent(payload.length);
-				exchange.writtenNanos = System.nanoTime();
-				exchange.written = true;
-				if (this.raw && this.pending == exchange) {
-					shutdownOutput(channel);
-				}
-			});
 		});
 	}
 
-	private void onTimer(Pending exchange) {
-		if (this.pending != exchange) {
+	/**
+	 * On the event loop: make sure the watchdog runs no later than the exchange's first possible deadline. One
+	 * watchdog per connection serves every exchange: when it runs it checks the exchange then in flight and
+	 * schedules itself for that exchange's deadline, so back-to-back exchanges with the same limits schedule
+	 * nothing (a timer per exchange, scheduled and cancelled, cost about a microsecond of the event loop each).
+	 * An exchange with a shorter limit than the one the watchdog waits for moves it earlier.
+	 */
+	private void arm(Pending exchange) {
+		long due = exchange.startNanos + Math.min(exchange.writeTimeoutNanos, exchange.readTimeoutNanos);
+		ScheduledFuture<?> current = this.watchdog;
+		if (current != null && this.watchdogDue - due <= 0) {
+			return;
+		}
+		if (current != null) {
+			current.cancel(false);
+		}
+		schedule(due, System.nanoTime());
+	}
+
+	private void schedule(long due, long now) {
+		this.watchdogDue = due;
+		this.watchdog = this.connection.channel()
+			.eventLoop()
+			.schedule(this::onWatchdog, Math.max(0, due - now), TimeUnit.NANOSECONDS);
+	}
+
+	/** On the event loop: fail the exchange in flight if one of its limits passed, else wait for the next. */
+	private void onWatchdog() {
+		this.watchdog = null;
+		Pending exchange = this.pending;
+		if (exchange == null || this.broken) {
+			// Idle: the next exchange arms it again.
 			return;
 		}
 		long now = System.nanoTime();
-		long remaining;
+		long due;
 		if (!exchange.written) {
-			remaining = exchange.startNanos + exchange.writeTimeoutNanos - now;
-			if (remaining <= 0) {
+			due = exchange.startNanos + exchange.writeTimeoutNanos;
+			if (now - due >= 0) {
 				fail(exchange, new TcpErrors.PhaseTimeoutException("the request frame was not written within "
 						+ "write-timeout " + TcpErrors.format(Duration.ofNanos(exchange.writeTimeoutNanos))
 						+ " (the server does not read)"));
 				return;
 			}
-			remaining = Math.min(remaining, exchange.readTimeoutNanos);
+			// The write may complete any moment, and the read limit counts from then.
+			due = Math.min(due, now + exchange.readTimeoutNanos);
 		}
 		else {
-			remaining = exchange.writtenNanos + exchange.readTimeoutNanos - now;
-			if (remaining <= 0) {
+			due = exchange.writtenNanos + exchange.readTimeoutNanos;
+			if (now - due >= 0) {
 				fail(exchange, new TcpErrors.PhaseTimeoutException("no response frame within read-timeout "
 						+ TcpErrors.format(Duration.ofNanos(exchange.readTimeoutNanos))));
 				return;
 			}
 		}
-		exchange.timer = this.connection.channel()
-			.eventLoop()
-			.schedule(() -> onTimer(exchange), remaining, TimeUnit.NANOSECONDS);
+		schedule(due, now);
 	}
 
 	private static void shutdownOutput(Channel channel) {
@@ -179,9 +235,8 @@ final class TcpChannel {
 	private void fail(Pending exchange, Throwable error) {
 		if (PENDING.compareAndSet(this, exchange, null)) {
 			this.broken = true;
-			exchange.cancelTimer();
 			exchange.pool.invalidate(this);
-			exchange.sink.error(error);
+			exchange.failed(error);
 		}
 	}
 
@@ -205,10 +260,9 @@ final class TcpChannel {
 		}
 		byte[] frame = ByteBufUtil.getBytes(buffer);
 		if (exchange != null && PENDING.compareAndSet(this, exchange, null)) {
-			exchange.cancelTimer();
 			this.metrics.received(frame.length);
 			exchange.pool.release(this);
-			exchange.sink.success(frame);
+			exchange.replied(frame);
 			return;
 		}
 		// A frame no exchange waits for: the connection is out of step, never reuse it.
@@ -233,11 +287,10 @@ final class TcpChannel {
 		}
 		if (this.raw && exchange.rawBody != null) {
 			if (PENDING.compareAndSet(this, exchange, null)) {
-				exchange.cancelTimer();
 				byte[] body = exchange.rawBody.toByteArray();
 				this.metrics.received(body.length);
 				exchange.pool.invalidate(this);
-				exchange.sink.success(body);
+				exchange.replied(body);
 			}
 			return;
 		}
@@ -245,39 +298,47 @@ final class TcpChannel {
 				"the connection closed before a complete response frame arrived"));
 	}
 
-	private static final class Pending {
-
-		final MonoSink<byte[]> sink;
-
-		final ChannelPool pool;
-
-		final @Nullable ByteArrayOutputStream rawBody;
-
-		final long startNanos = System.nanoTime();
+	/**
+	 * One exchange on a connection: its limits, its state, and where its outcome goes. The connection calls
+	 * {@link #sending} once the frame is about to reach the socket, then exactly one of {@link #replied} and
+	 * {@link #failed}, unless the exchange is {@linkplain #cancel cancelled} first.
+	 */
+	abstract static class Pending {
 
 		final long writeTimeoutNanos;
 
 		final long readTimeoutNanos;
 
+		@Nullable ByteArrayOutputStream rawBody;
+
+		@Nullable TcpChannel channel;
+
+		@SuppressWarnings("NullAway.Init")
+		ChannelPool pool;
+
+		long startNanos;
+
 		volatile long writtenNanos;
 
 		volatile boolean written;
 
-		volatile @Nullable ScheduledFuture<?> timer;
-
-		Pending(MonoSink<byte[]> sink, ChannelPool pool, @Nullable ByteArrayOutputStream rawBody,
-				long writeTimeoutNanos, long readTimeoutNanos) {
-			this.sink = sink;
-			this.pool = pool;
-			this.rawBody = rawBody;
-			this.writeTimeoutNanos = writeTimeoutNanos;
-			this.readTimeoutNanos = readTimeoutNanos;
+		Pending(Duration writeTimeout, Duration readTimeout) {
+			this.writeTimeoutNanos = writeTimeout.toNanos();
+			this.readTimeoutNanos = readTimeout.toNanos();
 		}
 
-		void cancelTimer() {
-			ScheduledFuture<?> current = this.timer;
-			if (current != null) {
-				current.cancel(false);
+		/** The request's bytes are handed to the connection: from now on the server may see them. */
+		abstract void sending();
+
+		abstract void replied(byte[] frame);
+
+		abstract void failed(Throwable error);
+
+		/** Give up the exchange if it was started on a connection. */
+		final void cancel() {
+			TcpChannel started = this.channel;
+			if (started != null) {
+				started.cancel(this);
 			}
 		}
 

@@ -156,6 +156,54 @@ class TcpFaultTests {
 		}
 	}
 
+	/** Echoes lines, except "stall", which it reads and never answers. */
+	private static void echoUnlessStall(java.net.Socket socket, java.io.InputStream in, java.io.OutputStream out)
+			throws java.io.IOException {
+		String line;
+		while ((line = TestServer.readLine(in)) != null) {
+			if (!line.equals("stall")) {
+				out.write(bytes(line + "\n"));
+				out.flush();
+			}
+		}
+	}
+
+	@Test
+	void readTimeoutHoldsAfterManyExchangesOnTheSameConnection() throws Exception {
+		// The connection's one timer fires while exchanges keep succeeding, and must still catch the stalled one.
+		try (TestServer server = TestServer.start(TcpFaultTests::echoUnlessStall); TcpClient client = TcpClient
+			.create(server.config().readTimeout(Duration.ofMillis(300)).poolSize(1).retries(0).build())) {
+			long until = System.nanoTime() + Duration.ofMillis(800).toNanos();
+			int exchanges = 0;
+			while (System.nanoTime() < until) {
+				assertThat(client.send(bytes("ping")).block(WAIT)).isEqualTo(bytes("ping"));
+				exchanges++;
+			}
+			long start = System.nanoTime();
+			NetworkException ex = fail(client, "stall");
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			assertThat(ex).hasMessageContaining("read-timeout 300 ms");
+			assertThat(millis).as("after %d exchanges", exchanges).isBetween(250L, 3000L);
+			assertThat(server.accepted()).as("one connection served them all").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void shorterReadTimeoutOfOneExchangeIsNotHeldBackByTheConnectionsLongerOne() throws Exception {
+		try (TestServer server = TestServer.start(TcpFaultTests::echoUnlessStall); TcpClient client = TcpClient
+			.create(server.config().readTimeout(Duration.ofSeconds(20)).poolSize(1).retries(0).build())) {
+			assertThat(client.send(bytes("first")).block(WAIT)).isEqualTo(bytes("first"));
+			long start = System.nanoTime();
+			NetworkException ex = fail(client.exchange(bytes("stall")).readTimeout(Duration.ofMillis(300)).retrieve());
+			long millis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			assertThat(ex).hasMessageContaining("read-timeout 300 ms");
+			assertThat(millis).isBetween(250L, 3000L);
+			assertThat(server.accepted()).as("the stalled exchange ran on the first one's connection").isEqualTo(1);
+		}
+	}
+
 	@Test
 	void halfCloseBeforeTheResponseIsAProtocolError() throws Exception {
 		try (TestServer server = TestServer.start((socket, in, out) -> {
