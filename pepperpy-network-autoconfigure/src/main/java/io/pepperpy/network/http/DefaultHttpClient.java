@@ -391,7 +391,8 @@ final class DefaultHttpClient implements HttpClient {
 
 		private final Object uriVariables;
 
-		private final HttpHeaders headers = new HttpHeaders();
+		/** The request's own headers, made on the first one (most requests have none). */
+		private @Nullable HttpHeaders headers;
 
 		private @Nullable BodyInserter<?, ? super org.springframework.http.client.reactive.ClientHttpRequest> body;
 
@@ -421,7 +422,12 @@ final class DefaultHttpClient implements HttpClient {
 
 		@Override
 		public RequestSpec header(String name, String value) {
-			this.headers.set(name, value);
+			HttpHeaders own = this.headers;
+			if (own == null) {
+				own = new HttpHeaders();
+				this.headers = own;
+			}
+			own.set(name, value);
 			return this;
 		}
 
@@ -591,7 +597,7 @@ final class DefaultHttpClient implements HttpClient {
 
 		private Call prepare() {
 			String methodName = this.method.name();
-			if (methodName.isEmpty() || !methodName.chars().allMatch((c) -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+			if (!isToken(methodName)) {
 				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
 						"Refusing request: the method contains characters that are not allowed in an HTTP method",
 						null, DefaultHttpClient.this.redactor.template(this.uriTemplate), null);
@@ -610,11 +616,14 @@ final class DefaultHttpClient implements HttpClient {
 			}
 			checkOrigin(url);
 			HttpHeaders merged = DefaultHttpClient.this.defaultHeaders;
-			if (!this.headers.isEmpty() || this.contentType != null) {
-				checkHeaders(this.headers, url);
+			HttpHeaders own = this.headers;
+			if ((own != null && !own.isEmpty()) || this.contentType != null) {
 				merged = new HttpHeaders();
 				merged.putAll(DefaultHttpClient.this.defaultHeaders);
-				merged.putAll(this.headers);
+				if (own != null) {
+					checkHeaders(own, url);
+					merged.putAll(own);
+				}
 				if (this.contentType != null) {
 					merged.setContentType(this.contentType);
 				}
@@ -624,6 +633,20 @@ final class DefaultHttpClient implements HttpClient {
 					this.oneShotBody, webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries,
 					this.retries != null, this.retryDelay, this.raiseForStatus,
 					DefaultHttpClient.this.config.retryNonIdempotent());
+		}
+
+		/** Whether an HTTP method is a token (RFC 9110): visible ASCII without separators; no allocation. */
+		private static boolean isToken(String methodName) {
+			if (methodName.isEmpty()) {
+				return false;
+			}
+			for (int i = 0; i < methodName.length(); i++) {
+				char c = methodName.charAt(i);
+				if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+					return false;
+				}
+			}
+			return true;
 		}
 
 		@SuppressWarnings("unchecked")
@@ -1121,8 +1144,10 @@ final class DefaultHttpClient implements HttpClient {
 		WebClient.RequestBodySpec spec = call.webClient()
 			.method(request.method())
 			.uri(request.url())
-			.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate())
-			.headers((target) -> target.putAll(headers));
+			.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate());
+		if (!headers.isEmpty()) {
+			spec = spec.headers((target) -> target.putAll(headers));
+		}
 		WebClient.RequestHeadersSpec<?> ready = (sendBody && call.body() != null) ? spec.body(call.body()) : spec;
 		return ready.exchangeToMono((response) -> handleResponse(execution, request, response, attempt, start, hop,
 				sendBody));

@@ -34,6 +34,11 @@ final class Redactor {
 	}
 
 	String url(URI url) {
+		if (url.getRawUserInfo() == null && url.getRawFragment() == null && url.getScheme() != null
+				&& url.getHost() != null && (url.getRawQuery() == null || this.queryParams.isEmpty())) {
+			// Nothing to mask or drop: the URI's own string, which it keeps, is what would be built below.
+			return url.toString();
+		}
 		StringBuilder text = new StringBuilder();
 		if (url.getScheme() != null) {
 			text.append(url.getScheme()).append(':');

@@ -161,6 +161,21 @@ class RedactionTests {
 		assertThat(this.observed).anyMatch((keyValues) -> keyValues.contains("api_key=***"));
 	}
 
+	@Test
+	void shownUrlMasksUserInfoAndListedQueryParametersAndDropsTheFragment() {
+		Redactor plain = new Redactor(Set.of(), Set.of());
+		Redactor masking = new Redactor(Set.of(), Set.of("token"));
+		assertThat(plain.url(java.net.URI.create("http://127.0.0.1:8080/users/42?page=2")))
+			.isEqualTo("http://127.0.0.1:8080/users/42?page=2");
+		assertThat(plain.url(java.net.URI.create("https://[::1]/a%20b"))).isEqualTo("https://[::1]/a%20b");
+		assertThat(plain.url(java.net.URI.create("http://user:secret@example.com/x")))
+			.isEqualTo("http://***@example.com/x");
+		assertThat(plain.url(java.net.URI.create("http://example.com/x#section"))).isEqualTo("http://example.com/x");
+		assertThat(masking.url(java.net.URI.create("http://example.com/x?token=abc&page=2")))
+			.isEqualTo("http://example.com/x?token=***&page=2");
+		assertThat(masking.url(java.net.URI.create("http://example.com/x"))).isEqualTo("http://example.com/x");
+	}
+
 	private void call(Consumer<HttpClient> call) {
 		call(this.client, call);
 	}
