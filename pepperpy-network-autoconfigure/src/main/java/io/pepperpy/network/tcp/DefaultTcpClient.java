@@ -332,8 +332,8 @@ final class DefaultTcpClient implements TcpClient {
 
 		@Override
 		public Mono<byte[]> retrieve() {
-			return new ExchangeMono(
-					new Call(this.request, this.idempotent, this.retries, this.readTimeout, this.deadline));
+			return ExchangeMono.assemble(new ExchangeMono(
+					new Call(this.request, this.idempotent, this.retries, this.readTimeout, this.deadline)));
 		}
 
 	}
@@ -355,6 +355,11 @@ final class DefaultTcpClient implements TcpClient {
 
 		ExchangeMono(Call call) {
 			this.call = call;
+		}
+
+		/** Apply Reactor's assembly hooks (debug traces), as Reactor's own operators do. */
+		static Mono<byte[]> assemble(Mono<byte[]> exchange) {
+			return onAssembly(exchange);
 		}
 
 		@Override
