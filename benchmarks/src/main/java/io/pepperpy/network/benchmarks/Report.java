@@ -53,7 +53,9 @@ public final class Report {
 		line("Command: `" + command + "`");
 		line("");
 		line("Every ratio is to plain WebClient (same connector, pool and observation registry as ours). Medians of "
-				+ "the rounds, arms interleaved within each round. KB = 1,024 bytes. Throughput is information; "
+				+ "the rounds, arms interleaved within each round; in parts (b) and (c) plain WebClient and ours run in "
+				+ "5 rounds, the other clients in 3 (RestClient on the JDK client in 2: it cannot sustain the offered "
+				+ "rates, so each of its open-loop runs ends with seconds of queue). KB = 1,024 bytes. Throughput is information; "
 				+ "the gating figures are CPU per request at a fixed rate and allocation per request.");
 		line("");
 		allocation();
