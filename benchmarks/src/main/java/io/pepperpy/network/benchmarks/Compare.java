@@ -28,8 +28,10 @@ public final class Compare {
 		for (Arm arm : arms) {
 			clients.put(arm, arm.create(Settings.URL));
 		}
+		// Warm up at 16 in flight whatever the concurrency measured: at 1 in flight, a few seconds are not enough
+		// requests for the JIT to finish.
 		for (Arm arm : arms) {
-			LoadDriver.closedLoop(clients.get(arm), decode, concurrency, 2_000_000_000L);
+			LoadDriver.closedLoop(clients.get(arm), decode, Math.max(16, concurrency), 3_000_000_000L);
 		}
 		for (int round = 1; round <= rounds; round++) {
 			StringBuilder line = new StringBuilder("round " + round + ":");
