@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -20,12 +21,24 @@ class OnHttpPropertiesCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(context.getEnvironment())) {
-			if (source.containsDescendantOf(PREFIX) != ConfigurationPropertyState.ABSENT) {
-				return ConditionOutcome.match("a " + PepperpyHttpProperties.PREFIX + ".* property is set");
-			}
+		if (anySet(context.getEnvironment())) {
+			return ConditionOutcome.match("a " + PepperpyHttpProperties.PREFIX + ".* property is set");
 		}
 		return ConditionOutcome.noMatch("no " + PepperpyHttpProperties.PREFIX + ".* property is set");
+	}
+
+	/**
+	 * Return whether a property under {@code pepperpy.network.http} is set, or may be.
+	 * @param environment the environment
+	 * @return whether binding {@code pepperpy.network.http} may find anything
+	 */
+	static boolean anySet(Environment environment) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(PREFIX) != ConfigurationPropertyState.ABSENT) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }
