@@ -147,6 +147,16 @@ public interface HttpClient extends AutoCloseable {
 	Mono<Void> closeGracefully();
 
 	/**
+	 * Close gracefully as {@link #closeGracefully()} does, then run the callback, whether closing succeeded or
+	 * failed. A client that never made a request closes at once and runs the callback on the calling thread,
+	 * without Reactor: an application that closes without having used it loads none of Reactor's operators.
+	 * @param callback run once the pool is released
+	 */
+	default void closeGracefully(Runnable callback) {
+		closeGracefully().doFinally((signal) -> callback.run()).subscribe();
+	}
+
+	/**
 	 * Create a client for a Spring {@code @HttpExchange} interface, backed by this client: its methods get this
 	 * client's base URL, headers, retries, rate limit, interceptors and metrics.
 	 * @param <S> the interface type

@@ -179,6 +179,21 @@ final class LazyHttpClient implements HttpClient {
 	}
 
 	@Override
+	public void closeGracefully(Runnable callback) {
+		HttpClient client;
+		synchronized (this.lock) {
+			this.closed = true;
+			client = this.client;
+		}
+		if (client != null) {
+			client.closeGracefully(callback);
+		}
+		else {
+			callback.run();
+		}
+	}
+
+	@Override
 	public String toString() {
 		return "HttpClient '" + this.config.name() + "'"
 				+ ((this.config.baseUrl() != null) ? " for " + this.config.baseUrl() : "");

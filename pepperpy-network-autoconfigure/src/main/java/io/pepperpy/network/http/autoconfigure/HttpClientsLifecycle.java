@@ -1,9 +1,9 @@
 package io.pepperpy.network.http.autoconfigure;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pepperpy.network.http.HttpClient;
-import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -40,14 +40,24 @@ public class HttpClientsLifecycle implements SmartLifecycle {
 		this.clients.orderedStream().forEach(HttpClient::close);
 	}
 
+	/**
+	 * Close every client gracefully, all at once, and call back when the last one is closed. Written without
+	 * Reactor operators or lambdas: clients that never made a request close at once
+	 * ({@link HttpClient#closeGracefully(Runnable)}), so that closing an application that did not use them loads
+	 * nothing (Reactor's {@code Flux} alone is hundreds of classes to load and verify).
+	 */
 	@Override
 	public void stop(Runnable callback) {
 		this.running = false;
 		List<HttpClient> all = this.clients.orderedStream().toList();
-		Flux.fromIterable(all)
-			.flatMap(HttpClient::closeGracefully)
-			.doFinally((signal) -> callback.run())
-			.subscribe();
+		if (all.isEmpty()) {
+			callback.run();
+			return;
+		}
+		Countdown countdown = new Countdown(all.size(), callback);
+		for (HttpClient client : all) {
+			client.closeGracefully(countdown);
+		}
 	}
 
 	@Override
@@ -58,6 +68,29 @@ public class HttpClientsLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * Runs the callback when it has itself been run as many times as there are clients.
+	 */
+	private static final class Countdown implements Runnable {
+
+		private final AtomicInteger remaining;
+
+		private final Runnable callback;
+
+		Countdown(int count, Runnable callback) {
+			this.remaining = new AtomicInteger(count);
+			this.callback = callback;
+		}
+
+		@Override
+		public void run() {
+			if (this.remaining.decrementAndGet() == 0) {
+				this.callback.run();
+			}
+		}
+
 	}
 
 }

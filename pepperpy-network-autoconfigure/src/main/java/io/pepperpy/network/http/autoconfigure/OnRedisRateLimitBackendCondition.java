@@ -16,8 +16,12 @@ class OnRedisRateLimitBackendCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		Binder binder = Binder.get(context.getEnvironment());
 		String prefix = PepperpyHttpProperties.PREFIX;
+		if (!OnHttpPropertiesCondition.anySet(context.getEnvironment())) {
+			// Binding the clients' map costs start-up time for nothing (an app with Lettuce for other uses).
+			return ConditionOutcome.noMatch("no " + prefix + ".* property is set");
+		}
+		Binder binder = Binder.get(context.getEnvironment());
 		if (isRedis(binder, prefix)) {
 			return ConditionOutcome.match(prefix + ".rate-limit.backend is redis");
 		}

@@ -26,6 +26,7 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.validation.BeanPropertyBindingResult;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -70,6 +71,28 @@ class PepperpyHttpClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(HttpClient.class).hasBean("pepperpyHttpClient");
 			HttpConfig config = context.getBean(HttpConfig.class);
 			assertThat(config).isEqualTo(HttpConfig.builder().build());
+		});
+	}
+
+	@Test
+	void withoutAnyPropertyNothingIsBoundAndTheDefaultsAreValid() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(PepperpyHttpProperties.class);
+			PepperpyHttpProperties defaults = new PepperpyHttpProperties();
+			BeanPropertyBindingResult errors = new BeanPropertyBindingResult(defaults, PepperpyHttpProperties.PREFIX);
+			defaults.validate(defaults, errors);
+			assertThat(errors.getAllErrors()).as("binding nothing must skip no check").isEmpty();
+		});
+	}
+
+	/**
+	 * Any property binds them, and checks them: see {@link #invalidValuesFailStartupNamingPropertyAndValue()}.
+	 */
+	@Test
+	void anyPropertyBindsTheProperties() {
+		this.contextRunner.withPropertyValues("pepperpy.network.http.retries=2").run((context) -> {
+			assertThat(context).hasSingleBean(PepperpyHttpProperties.class);
+			assertThat(context.getBean(HttpConfig.class).retries()).isEqualTo(2);
 		});
 	}
 
