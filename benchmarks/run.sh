@@ -144,15 +144,17 @@ timeout 600 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.netw
 
 # --- (d) rate limiter, (e) retry delay: a recording server JVM on SERVER_CPU (nginx idles), client on both CPUs ---
 say "(d) rate-limiter accuracy, (e) retry-delay accuracy"
-# against_server PART LOG HEAP CLASS PORT CLIENT_CPUS SECONDS: CLASS's server in a JVM of its own on SERVER_CPU
-# (CLASS server PORT), then CLASS's client (CLASS PORT) on CLIENT_CPUS; the server is stopped whatever happens.
+# against_server PART LOG HEAP CLASS PORT CLIENT_CPUS SECONDS [JAVA_OPTION...]: CLASS's server in a JVM of its own
+# on SERVER_CPU (CLASS server PORT), then CLASS's client (CLASS PORT) on CLIENT_CPUS, both JVMs with the extra
+# options; the server is stopped whatever happens.
 against_server() {
 	local part=$1 log=$2 heap=$3 class=$4 port=$5 cpus=$6 seconds=$7 server status
-	taskset -c "$SERVER_CPU" java "-Xms$heap" "-Xmx$heap" -cp "$CP" "$class" server "$port" \
+	local extra=("${@:8}")
+	taskset -c "$SERVER_CPU" java "${extra[@]}" "-Xms$heap" "-Xmx$heap" -cp "$CP" "$class" server "$port" \
 		> "$RESULTS/raw/$log-server.log" 2>&1 &
 	server=$!
 	wait_for_port "$port" || { kill "$server"; say "$part: the server does not listen on port $port"; exit 1; }
-	timeout "$seconds" taskset -c "$cpus" java "${JVM[@]}" -cp "$CP" "$class" "$port" \
+	timeout "$seconds" taskset -c "$cpus" java "${JVM[@]}" "${extra[@]}" -cp "$CP" "$class" "$port" \
 		| tee "$RESULTS/raw/$log.log" && status=0 || status=$?
 	kill "$server" 2>/dev/null || true
 	((status == 0)) || { say "$part failed with status $status"; exit "$status"; }
@@ -183,7 +185,11 @@ resume_nginx
 
 # --- (i) TCP exchanges: echo server JVM on SERVER_CPU (nginx idles), client JVM on CLIENT_CPU --------------------
 say "(i) TCP exchanges, TcpClient vs plain Reactor Netty"
-against_server "(i)" tcp 256m io.pepperpy.network.benchmarks.TcpBenchmarks $((PORT + 1)) "$CLIENT_CPU" 180
+# One Reactor Netty I/O thread per JVM, as suits a process pinned to one CPU (Reactor Netty's default is four):
+# with four loops taking turns on one CPU both arms lost about 40 % to thread switches and the rounds spread twice
+# as wide.
+against_server "(i)" tcp 256m io.pepperpy.network.benchmarks.TcpBenchmarks $((PORT + 1)) "$CLIENT_CPU" 180 \
+	-Dreactor.netty.ioWorkerCount=1
 
 # --- report and charts -----------------------------------------------------------------------------------------
 say "report"

@@ -598,7 +598,9 @@ public final class Report {
 		}
 		line("Line echo server (Reactor Netty) in its own JVM on the server CPU; client JVM on the client CPU; "
 				+ TcpBenchmarks.CONNECTIONS + " connections, each sending its next 32-byte frame as soon as the "
-				+ "previous reply arrived; rounds interleaved (plain, ours). CPU is the client JVM's, per exchange.");
+				+ "previous reply arrived; rounds interleaved (plain, ours). Each JVM is pinned to one CPU and runs one Reactor "
+				+ "Netty I/O thread (`-Dreactor.netty.ioWorkerCount=1`; the default of four threads taking turns on one CPU "
+				+ "cost both arms about 40 % and doubled the spread of the rounds). CPU is the client JVM's, per exchange.");
 		line("");
 		line("TcpClient has its defaults (retries, timeouts, pool) and records its meters in a SimpleMeterRegistry, as "
 				+ "the auto-configured client does; the last columns are the same client without a registry.");
