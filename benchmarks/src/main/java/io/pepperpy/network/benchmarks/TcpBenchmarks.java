@@ -81,11 +81,9 @@ public final class TcpBenchmarks {
 				return;
 			}
 			Duration warmUp = Duration.ofMillis(Settings.QUICK ? 500 : 3_000);
-			for (int warm = 0; warm < 1; warm++) {
-				ours(client, warmUp);
-				ours(bare, warmUp);
-				plain(port, warmUp);
-			}
+			ours(client, warmUp);
+			ours(bare, warmUp);
+			plain(port, warmUp);
 			double[] rateRatios = new double[pairs];
 			double[] cpuRatios = new double[pairs];
 			for (int round = 1; round <= pairs; round++) {
