@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole benchmark (parts a-i of benchmarks/README.md), about 20 minutes (1,213 s in the published run), and writes
+# Runs the whole benchmark (parts a-i of benchmarks/README.md), under 15 minutes, and writes
 # benchmarks/results/results.md and its charts. QUICK=1 runs every part for seconds only (a smoke test whose
 # figures mean nothing) and writes to benchmarks/target/quick-results instead.
 #
@@ -132,7 +132,7 @@ say "(a) allocation per request (JMH)"
 if [[ "$QUICK" == "1" ]]; then
 	JMH=(-wi 1 -w 300ms -i 1 -r 500ms -p decode=JSON)
 else
-	JMH=(-wi 2 -w 1s -i 3 -r 1s)
+	JMH=(-wi 2 -w 1s -i 2 -r 1s)
 fi
 timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" org.openjdk.jmh.Main AllocationBenchmark -prof gc -f 1 "${JMH[@]}" \
 	-jvmArgs "-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url=$URL" -rf json -rff "$RESULTS/raw/jmh.json" > "$RESULTS/raw/jmh.log"
@@ -162,9 +162,9 @@ against_server() {
 against_server "(d)(e)" resilience 512m io.pepperpy.network.benchmarks.ResilienceBenchmarks $((PORT + 2)) \
 	"$CLIENT_CPU,$SERVER_CPU" 240
 
-# --- (f) start-up without and with the starter (and bare Boot, for information) -------------------------------
+# --- (f) start-up without and with the starter (and bare Boot, for information), on both CPUs (nginx idles) -----
 say "(f) start-up"
-timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
+timeout 420 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/bare-classpath.txt)" | tee "$RESULTS/raw/startup.log"

@@ -51,6 +51,18 @@ public final class LoadBenchmarks {
 		};
 	}
 
+	/**
+	 * Whether an arm runs an open-loop cell in a round: as {@link #runs(Arm, int)}, and the other clients at the
+	 * lower rate only (the targets compare plain WebClient and ours at both).
+	 */
+	static boolean runs(Arm arm, int round, int rate) {
+		return runs(arm, round) && (isCompared(arm) || rate == RATES[0]);
+	}
+
+	static boolean isCompared(Arm arm) {
+		return arm == Arm.WEBCLIENT || arm == Arm.OURS || arm == Arm.OURS_NO_METERS;
+	}
+
 	public static void main(String[] args) throws Exception {
 		RawResults raw = new RawResults(Settings.RAW);
 		Map<Arm, BenchClient> clients = new EnumMap<>(Arm.class);
@@ -62,7 +74,7 @@ public final class LoadBenchmarks {
 		log("warm-up");
 		for (Decode decode : Decode.values()) {
 			for (Arm arm : Arm.values()) {
-				LoadDriver.closedLoop(clients.get(arm), decode, 16, Settings.millis(1_500, 200));
+				LoadDriver.closedLoop(clients.get(arm), decode, 16, Settings.millis(1_000, 200));
 			}
 		}
 		if (!overloadOnly) {
@@ -97,7 +109,7 @@ public final class LoadBenchmarks {
 				Decode decode = (Decode) cell[0];
 				int rate = (Integer) cell[1];
 				for (Arm arm : Arm.values()) {
-					if (!runs(arm, round)) {
+					if (!runs(arm, round, rate)) {
 						continue;
 					}
 					System.gc();

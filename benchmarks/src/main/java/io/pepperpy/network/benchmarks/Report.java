@@ -55,7 +55,8 @@ public final class Report {
 		line("Every ratio is to plain WebClient (same connector, pool and observation registry as ours). Medians of "
 				+ "the rounds, arms interleaved within each round; in parts (b) and (c) plain WebClient and ours run in "
 				+ "5 rounds, the other clients in 3 (RestClient on the JDK client in 2: it cannot sustain the offered "
-				+ "rates, so each of its open-loop runs ends with seconds of queue). KB = 1,024 bytes. Throughput is information; "
+				+ "rates, so each of its open-loop runs ends with seconds of queue), and in open loop the other "
+				+ "clients at 2,000 req/s only (–: not run), which keeps the harness within 15 minutes. KB = 1,024 bytes. Throughput is information; "
 				+ "the gating figures are CPU per request at a fixed rate and allocation per request.");
 		line("");
 		allocation();
@@ -168,7 +169,7 @@ public final class Report {
 			for (String cell : cells) {
 				double v = median("openloop", arm, cell, "cpu_us");
 				double base = median("openloop", Arm.WEBCLIENT, cell, "cpu_us");
-				values.add(fmt("%.1f (%s)", v, ratio(v, base)));
+				values.add(Double.isNaN(v) ? "–" : fmt("%.1f (%s)", v, ratio(v, base)));
 				dat.append(' ').append(fmt("%.2f", v));
 			}
 			dat.append('\n');
@@ -184,6 +185,10 @@ public final class Report {
 			List<String> values = new ArrayList<>();
 			for (String cell : cells) {
 				double errors = sum("openloop", arm, cell, "errors");
+				if (Double.isNaN(median("openloop", arm, cell, "p50_us"))) {
+					values.add("–");
+					continue;
+				}
 				values.add(fmt("%.0f / %.0f / %.0f", median("openloop", arm, cell, "p50_us"),
 						median("openloop", arm, cell, "p99_us"), median("openloop", arm, cell, "p999_us"))
 						+ ((errors > 0) ? fmt(", %.0f errors", errors) : ""));
@@ -371,8 +376,8 @@ public final class Report {
 		Predicate<RawResults.Row> check = (r) -> r.part().equals("startup") && r.param().equals("check");
 		double loopsBefore = value(check, "loops_before_first_request");
 		double loopsAfter = value(check, "loops_after_first_request");
-		line(fmt("Median of %d launches each, interleaved (baseline, starter, baseline, ...). Ready = JVM start to a "
-				+ "refreshed context. The baseline app has every third-party library the starter brings "
+		line(fmt("Median of %d launches each, interleaved (baseline, starter, baseline, ...), each JVM on both CPUs "
+				+ "(nginx idles meanwhile). Ready = JVM start to a refreshed context. The baseline app has every third-party library the starter brings "
 				+ "(`spring-boot-starter-webclient`, `micrometer-core`) and not our jars, so the "
 				+ "difference is the cost of our auto-configuration: the baseline is launched with the starter's "
 				+ "class path minus our jars, in the same order (the JDK searches jars in class path order, so an "
