@@ -216,11 +216,13 @@ class RedisRateLimitTests {
 		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
 		Mono<String> busy = first.get("/busy").retrieve(String.class).onErrorResume((ex) -> Mono.just("429"));
 		assertThat(busy.block(Duration.ofSeconds(5))).isEqualTo("429");
-		awaitPauseInRedis();
+		// The pause runs from the 429, so the wait is measured from there: measured from when the pause is seen in
+		// Redis (later on a loaded machine), a correct pause looked too short.
 		long start = System.nanoTime();
+		awaitPauseInRedis();
 		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
 		long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		assertThat(waited).isBetween(800L, 1500L);
+		assertThat(waited).isBetween(800L, 2500L);
 		assertThat(second.state().pausedFor()).isEqualTo(Duration.ZERO);
 	}
 
