@@ -1,6 +1,10 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,53 @@ class RateGateTests {
 			assertThat(gate.release(this.clock.get())).isZero();
 		}
 		assertThat(gate.interval()).isEqualTo(Duration.ofNanos(1_000));
+	}
+
+	@Test
+	void aPauseQueuesTheWaitingCallersBehindItInOrderAndRefusesThoseItWouldHoldTooLong() throws Exception {
+		RateGate gate = new RateGate(10, System::nanoTime, (nanos) -> {
+		});
+		long start = System.nanoTime();
+		released(gate, Duration.ofSeconds(5), start).get(1, TimeUnit.SECONDS);
+		List<CompletableFuture<Long>> patient = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			patient.add(released(gate, Duration.ofSeconds(5), start));
+		}
+		CompletableFuture<Long> impatient = released(gate, Duration.ofMillis(450), start);
+		gate.pause(Duration.ofMillis(500));
+		long paused = System.nanoTime() - start;
+		assertThat(impatient).failsWithin(Duration.ofSeconds(1))
+			.withThrowableThat()
+			.havingRootCause()
+			.isInstanceOf(RateGate.PermitUnavailableException.class);
+		List<Long> times = new ArrayList<>();
+		for (CompletableFuture<Long> call : patient) {
+			times.add(call.get(5, TimeUnit.SECONDS));
+		}
+		// slots were 100 ms apart before the pause; after it, the same order and spacing
+		assertThat(times).allSatisfy((t) -> assertThat(t).isGreaterThanOrEqualTo(paused + 490 * MS));
+		assertThat(times).isSorted();
+		assertThat(times.get(2) - times.get(0)).isGreaterThanOrEqualTo(180 * MS);
+	}
+
+	@Test
+	void aCallerWhoCancelsLeavesTheQueueAndTheNextOneTakesItsSlot() throws Exception {
+		RateGate gate = new RateGate(10, System::nanoTime, (nanos) -> {
+		});
+		long start = System.nanoTime();
+		released(gate, Duration.ofSeconds(5), start).get(1, TimeUnit.SECONDS);
+		reactor.core.Disposable cancelled = gate.acquire(Duration.ofSeconds(5)).subscribe();
+		cancelled.dispose();
+		long next = released(gate, Duration.ofSeconds(5), start).get(1, TimeUnit.SECONDS);
+		// the cancelled caller's slot (100 ms) goes to the next one instead of the one after (200 ms)
+		assertThat(next).isLessThan(180 * MS);
+	}
+
+	private static CompletableFuture<Long> released(RateGate gate, Duration maxWait, long start) {
+		CompletableFuture<Long> released = new CompletableFuture<>();
+		gate.acquire(maxWait)
+			.subscribe(null, released::completeExceptionally, () -> released.complete(System.nanoTime() - start));
+		return released;
 	}
 
 }
