@@ -162,9 +162,11 @@ against_server() {
 against_server "(d)(e)" resilience 512m io.pepperpy.network.benchmarks.ResilienceBenchmarks $((PORT + 2)) \
 	"$CLIENT_CPU,$SERVER_CPU" 240
 
-# --- (f) start-up without and with the starter (and bare Boot, for information), on both CPUs (nginx idles) -----
+# --- (f) start-up without and with the starter (and bare Boot, for information) -------------------------------
+# nginx idles meanwhile, so each pair of launches runs at once, one app per CPU, the CPUs swapped every round.
 say "(f) start-up"
-timeout 420 taskset -c "$CLIENT_CPU,$SERVER_CPU" java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.StartupBenchmark \
+timeout 420 taskset -c "$CLIENT_CPU" java "${JVM[@]}" -Dbench.startupCpus="$CLIENT_CPU,$SERVER_CPU" -cp "$CP" \
+	io.pepperpy.network.benchmarks.StartupBenchmark \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/baseline-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/starter-classpath.txt)" \
 	"$ROOT/benchmarks/target/classes:$(cat benchmarks/target/bare-classpath.txt)" | tee "$RESULTS/raw/startup.log"

@@ -382,8 +382,9 @@ public final class Report {
 		Predicate<RawResults.Row> check = (r) -> r.part().equals("startup") && r.param().equals("check");
 		double loopsBefore = value(check, "loops_before_first_request");
 		double loopsAfter = value(check, "loops_after_first_request");
-		line(fmt("Median of %d launches each, interleaved (baseline, starter, baseline, ...), each JVM on both CPUs "
-				+ "(nginx idles meanwhile). Ready = JVM start to a refreshed context. The baseline app has every third-party library the starter brings "
+		line(fmt("Median of %d launches each, in pairs: the baseline and the starter's app at once, each JVM pinned to "
+				+ "a CPU of its own, the CPUs swapped every round (nginx idles meanwhile), so each launch has one core "
+				+ "and both meet the same machine. Ready = JVM start to a refreshed context. The baseline app has every third-party library the starter brings "
 				+ "(`spring-boot-starter-webclient`, `micrometer-core`) and not our jars, so the "
 				+ "difference is the cost of our auto-configuration: the baseline is launched with the starter's "
 				+ "class path minus our jars, in the same order (the JDK searches jars in class path order, so an "

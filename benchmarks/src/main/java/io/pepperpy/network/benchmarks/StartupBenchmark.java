@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Part (f): launches {@code MinimalApp} with the fair baseline's class path and with the starter's, alternately
- * (A B A B ...), and, for information, with bare {@code spring-boot-starter} in every fourth round; records each
+ * Part (f): launches {@code MinimalApp} with the fair baseline's class path and with the starter's, in pairs: with
+ * {@code -Dbench.startupCpus=A,B} both at once, each pinned to one of the two CPUs (swapped every round), otherwise
+ * one after the other; and, for information, with bare {@code spring-boot-starter} in every fourth round; records each
  * launch's time from JVM start to a ready context, its wall time, and the threads and sockets before any request.
  * Then checks, with one request through our client, that no event loop and no connection exist before it.
  * <p>
@@ -41,17 +45,33 @@ public final class StartupBenchmark {
 		checkOnlyOurJarsDiffer(args[0], starter);
 		String baseline = withoutOurJars(starter);
 		int runs = Settings.count(20, 3);
+		String[] cpus = System.getProperty("bench.startupCpus", "").split(",");
+		ExecutorService pair = Executors.newFixedThreadPool(2);
 		for (int warm = 0; warm < 2; warm++) {
-			launch((warm % 2 == 0) ? baseline : starter);
+			launch(cpus[0], (warm % 2 == 0) ? baseline : starter);
 		}
 		for (int round = 1; round <= runs; round++) {
-			measure(raw, round, "WITHOUT_STARTER", baseline);
-			measure(raw, round, "WITH_STARTER", starter);
+			if (cpus.length == 2) {
+				// Both apps at once, each on a CPU of its own, the CPUs swapped every round: each launch still has
+				// one core, as it would alone, and both meet the same machine.
+				String baselineCpu = cpus[round % 2];
+				String starterCpu = cpus[(round + 1) % 2];
+				int r = round;
+				Future<?> without = pair.submit(() -> measure(raw, r, "WITHOUT_STARTER", baselineCpu, baseline));
+				Future<?> with = pair.submit(() -> measure(raw, r, "WITH_STARTER", starterCpu, starter));
+				without.get();
+				with.get();
+			}
+			else {
+				measure(raw, round, "WITHOUT_STARTER", cpus[0], baseline);
+				measure(raw, round, "WITH_STARTER", cpus[0], starter);
+			}
 			if (bare != null && round % 4 == 1) {
-				measure(raw, round, "BARE_BOOT", bare);
+				measure(raw, round, "BARE_BOOT", cpus[0], bare);
 			}
 		}
-		List<String> output = launch(starter, "--first-request=" + Settings.URL + "/json");
+		pair.shutdown();
+		List<String> output = launch(cpus[0], starter, "--first-request=" + Settings.URL + "/json");
 		Matcher before = find(READY, output);
 		Matcher after = find(AFTER, output);
 		raw.add("startup", "WITH_STARTER", "-", "check", 1, "loops_before_first_request", count(before.group(3)));
@@ -70,9 +90,10 @@ public final class StartupBenchmark {
 		LoadBenchmarks.log("done");
 	}
 
-	private static void measure(RawResults raw, int round, String arm, String classpath) throws Exception {
+	private static Void measure(RawResults raw, int round, String arm, String cpu, String classpath)
+			throws Exception {
 		long start = System.nanoTime();
-		List<String> output = launch(classpath);
+		List<String> output = launch(cpu, classpath);
 		double wall = (System.nanoTime() - start) / 1e6;
 		Matcher ready = find(READY, output);
 		raw.add("startup", arm, "-", "-", round, "wall_ms", wall);
@@ -84,6 +105,7 @@ public final class StartupBenchmark {
 		LoadBenchmarks.log("start-up round %d %s: ready %s ms, wall %.0f ms, client bean %s, threads [%s], sockets %s "
 				+ "(inet %s, unix %s)", round, arm, ready.group(1), wall, ready.group(2), ready.group(3),
 				ready.group(4), ready.group(5), ready.group(6));
+		return null;
 	}
 
 	/**
@@ -141,10 +163,16 @@ public final class StartupBenchmark {
 		throw new IllegalStateException("no line matching " + pattern + " in:\n" + String.join("\n", output));
 	}
 
-	private static List<String> launch(String classpath, String... args) throws Exception {
+	/**
+	 * Run {@code MinimalApp} on the given CPU ({@code taskset}; blank: wherever this JVM runs) and return its output.
+	 */
+	private static List<String> launch(String cpu, String classpath, String... args) throws Exception {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-cp", classpath,
-				"io.pepperpy.network.benchmarks.startup.MinimalApp"));
+		List<String> command = new ArrayList<>();
+		if (!cpu.isBlank()) {
+			command.addAll(List.of("taskset", "-c", cpu));
+		}
+		command.addAll(List.of(java, "-cp", classpath, "io.pepperpy.network.benchmarks.startup.MinimalApp"));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		List<String> lines = new ArrayList<>();
