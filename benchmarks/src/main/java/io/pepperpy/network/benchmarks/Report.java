@@ -291,17 +291,21 @@ public final class Report {
 					value(of, "ok_p99_ms"), String.join(", ", failures)));
 		}
 		line("");
-		Predicate<RawResults.Row> limiter = (r) -> r.part().equals("overload") && r.param().equals("limiter");
-		double flowing = value(limiter, "flowing_pct");
-		double typed = value(limiter, "typed_pct");
-		double p99 = value(limiter, "reject_p99_ms");
-		line("| Target | Figure | Met |");
-		line("|---|---:|---|");
-		line(fmt("| ≥ 80 %% of capacity keeps flowing (limiter) | %.0f %% | %s |", flowing, met(flowing >= 80)));
-		line(fmt("| rejections are typed NetworkException (limiter) | %.0f %% | %s |", typed,
-				met(typed >= 100 || Double.isNaN(typed))));
-		line(fmt("| rejections are fast and bounded: p99 ≤ rate-limit-timeout + 10 ms (limiter) | %.1f ms | %s |", p99,
-				met(Double.isNaN(p99) || p99 <= 110)));
+		line("| Target | Scenario | Figure | Met |");
+		line("|---|---|---:|---|");
+		// The issue asks for a bound by "the pool's pending limit or our limiter": each scenario is judged.
+		for (String scenario : scenarios) {
+			Predicate<RawResults.Row> of = (r) -> r.part().equals("overload") && r.param().equals(scenario);
+			double flowing = value(of, "flowing_pct");
+			double typed = value(of, "typed_pct");
+			double p99 = value(of, "reject_p99_ms");
+			line(fmt("| ≥ 80 %% of capacity keeps flowing | %s | %.0f %% | %s |", scenario, flowing,
+					met(flowing >= 80)));
+			line(fmt("| rejections are typed NetworkException | %s | %.0f %% | %s |", scenario, typed,
+					met(typed >= 100 || Double.isNaN(typed))));
+			line(fmt("| rejections are fast and bounded: p99 ≤ 110 ms (the limiter's 100 ms timeout + 10 ms) | %s | "
+					+ "%.1f ms | %s |", scenario, p99, met(Double.isNaN(p99) || p99 <= 110)));
+		}
 		line("");
 	}
 
