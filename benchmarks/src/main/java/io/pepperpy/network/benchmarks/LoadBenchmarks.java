@@ -189,7 +189,7 @@ public final class LoadBenchmarks {
 			.config(HttpConfig.builder()
 				.baseUrl(Settings.URL)
 				.maxRateLimit(limit)
-				.rateLimitTimeout(Duration.ofMillis(100))
+				.rateLimitTimeout(Duration.ofMillis(Long.getLong("bench.overloadRateLimitTimeoutMillis", 100)))
 				.build())
 			.webClientBuilder(WebClient.builder().observationRegistry(fixtures.observationRegistry))
 			.meterRegistry(fixtures.meterRegistry)
