@@ -37,11 +37,32 @@ public class MinimalApp {
 
 	public static void main(String[] args) throws Exception {
 		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(MinimalApp.class)
+		// -Dbench.startupSteps (diagnosis, not run.sh): record Spring's start-up steps and print those that name our
+		// classes or beans, and every step of 3 ms or more
+		boolean steps = System.getProperty("bench.startupSteps") != null;
+		org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup startup = steps
+				? new org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup(100_000) : null;
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(MinimalApp.class)
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
-			.logStartupInfo(false)
-			.run(args);
+			.logStartupInfo(false);
+		if (startup != null) {
+			builder.applicationStartup(startup);
+		}
+		ConfigurableApplicationContext context = builder.run(args);
+		if (startup != null) {
+			for (var entry : startup.getBufferedTimeline().getEvents()) {
+				StringBuilder tags = new StringBuilder();
+				entry.getStartupStep().getTags().forEach((tag) -> tags.append(tag.getKey()).append('=')
+					.append(tag.getValue()).append(' '));
+				if (tags.toString().toLowerCase(java.util.Locale.ROOT).contains("pepperpy")
+						|| entry.getDuration().toMillis() >= 3) {
+					System.out.println("STEP " + entry.getDuration().toNanos() / 1_000 + " us id="
+							+ entry.getStartupStep().getId() + " parent=" + entry.getStartupStep().getParentId() + " "
+							+ entry.getStartupStep().getName() + " " + tags);
+				}
+			}
+		}
 		long ready = System.currentTimeMillis() - jvmStart;
 		boolean client = context.containsBean("pepperpyHttpClient");
 		System.out.println("STARTUP ready_ms=" + ready + " client=" + client + " event_loops=" + eventLoops() + " "
