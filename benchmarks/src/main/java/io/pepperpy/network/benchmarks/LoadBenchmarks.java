@@ -44,11 +44,10 @@ public final class LoadBenchmarks {
 	 * keeps the whole harness within its 15 minutes.
 	 */
 	static boolean runs(Arm arm, int round) {
-		return switch (arm) {
-			case WEBCLIENT, OURS, OURS_NO_METERS -> true;
-			case RESTCLIENT_JDK -> round <= SLOW_PEER_ROUNDS;
-			default -> round <= PEER_ROUNDS;
-		};
+		if (isCompared(arm)) {
+			return true;
+		}
+		return round <= ((arm == Arm.RESTCLIENT_JDK) ? SLOW_PEER_ROUNDS : PEER_ROUNDS);
 	}
 
 	/**
@@ -112,27 +111,19 @@ public final class LoadBenchmarks {
 
 	private static void openLoop(RawResults raw, Map<Arm, BenchClient> clients, int rounds) {
 		long duration = Settings.millis(1_000, 300);
-		// Unrecorded passes until the JIT is quiet: in run 8 the first recorded round cost every arm about 500 us of
-		// CPU per request, a whole core at 2,000 req/s, because the compiler threads were still busy with the seven
-		// clients' code, and the other clients only settled in round 3 (OkHttp 498, 428, then 257 us). A pass
-		// (the JDK client left out: it cannot keep up) repeats until it spends less than 2 % of its time compiling,
-		// at most three times (the harness's 15 minutes).
-		java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+		// Three unrecorded passes: in run 8 the first recorded round cost every arm about 500 us of CPU per request, a
+		// whole core at 2,000 req/s, because the compiler threads were still busy with the seven clients' code, and
+		// the other clients only settled in round 3 (OkHttp 498, 428, then 257 us). The JDK client is left out: it
+		// cannot keep up anyway. (Stopping once CompilationMXBean reported the JIT quiet never stopped early: it
+		// reported about 95 % of every pass as compiling.)
 		long pass = Settings.millis(500, 100);
 		for (int warm = 1; warm <= Settings.count(3, 1); warm++) {
-			long compiled = jit.getTotalCompilationTime();
-			long start = System.nanoTime();
 			for (Object[] cell : openLoopMatrix()) {
 				for (Arm arm : Arm.values()) {
 					if (arm != Arm.RESTCLIENT_JDK && runs(arm, 1, (Integer) cell[1])) {
 						LoadDriver.openLoop(clients.get(arm), (Decode) cell[0], (Integer) cell[1], pass);
 					}
 				}
-			}
-			double share = (jit.getTotalCompilationTime() - compiled) * 1e6 / (System.nanoTime() - start);
-			log("open-loop warm-up pass %d: %.1f %% of the time compiling", warm, 100 * share);
-			if (share < 0.02) {
-				break;
 			}
 		}
 		for (int round = 1; round <= rounds; round++) {

@@ -153,9 +153,9 @@ public final class Report {
 		line("Process CPU time (every thread's on-CPU time from /proc/self/task/*/schedstat, GC and JIT included; "
 				+ "getProcessCpuTime() counts 10 ms ticks; a thread that ends keeps counting with its last reading) divided by "
 				+ "requests, while one driver thread sends at fixed intended times; latency is measured from the "
-				+ "intended send time. The rounds are recorded after unrecorded passes of the same cells (every client "
-				+ "but the JDK one) until the JIT spends less than 2 % of a pass compiling, at most three: before that, "
-				+ "the compiler threads filled the core and every client measured about 500 µs per request.");
+				+ "intended send time. The rounds are recorded after three unrecorded passes of the same cells (every "
+				+ "client but the JDK one): before them, the compiler threads filled the core and every client "
+				+ "measured about 500 µs per request.");
 		line("");
 		List<String> cells = cells("openloop");
 		if (cells.isEmpty()) {
