@@ -1,11 +1,15 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The client's rate limiter: hands out one permit per {@code 1/R} second slot, so no window carries more than
@@ -102,6 +106,18 @@ public final class RateGate implements PermitGate {
 	 * Future slots given back by callers that cancelled.
 	 */
 	private final TreeSet<Long> returned = new TreeSet<>();
+
+	/**
+	 * Callers whose slot came while the window's share was used up, in the order their slots came. One timer
+	 * releases them as the share allows ({@link #drain()}); a caller whose slot comes while any is held queues
+	 * behind them.
+	 */
+	private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+	/**
+	 * Whether a {@link #drain()} is scheduled.
+	 */
+	private boolean draining;
 
 	private volatile long pausedUntil;
 
@@ -215,7 +231,7 @@ public final class RateGate implements PermitGate {
 			// A timer cannot wait less than about 50 µs anyway; hopping to it would only add a thread switch. The slot
 			// is still taken, so the frontier never runs more than this ahead of the clock.
 			synchronized (this.lock) {
-				wait = release(now);
+				wait = this.held.isEmpty() ? release(now) : 1;
 			}
 			if (wait == 0) {
 				this.listener.waited(now - start);
@@ -239,18 +255,83 @@ public final class RateGate implements PermitGate {
 		}
 		long again;
 		synchronized (this.lock) {
-			again = release(after);
+			again = this.held.isEmpty() ? release(after) : -1;
 		}
 		if (again == 0) {
 			this.listener.waited(after - start);
 			return NOW;
 		}
-		if (after + again - start > maxWaitNanos) {
+		long limit = start + maxWaitNanos + Math.min(maxWaitNanos, WINDOW_NANOS);
+		if (again > 0 && after + again > limit) {
 			this.listener.denied();
 			return Mono.error(new PermitUnavailableException(Duration.ofNanos(after + again - start),
 					Duration.ofNanos(maxWaitNanos)));
 		}
-		return Mono.delay(Duration.ofNanos(again)).then(Mono.defer(() -> released(maxWaitNanos, start)));
+		return Mono.create((sink) -> hold(new Held(sink, start, limit, maxWaitNanos)));
+	}
+
+	/**
+	 * Queue a caller whose slot came while the window's share was used up.
+	 */
+	private void hold(Held caller) {
+		boolean drainNow;
+		synchronized (this.lock) {
+			this.held.add(caller);
+			drainNow = !this.draining;
+			this.draining = true;
+		}
+		caller.sink.onCancel(() -> {
+			synchronized (this.lock) {
+				this.held.remove(caller);
+			}
+		});
+		if (drainNow) {
+			drain();
+		}
+	}
+
+	/**
+	 * Release the held callers, oldest first, as the window's share allows; refuse those who would then wait longer
+	 * than they accept; and schedule the next drain for the rest. One timer for all of them: held callers with a
+	 * timer each would all wake at the same time and all but one go back to sleep.
+	 * <p>
+	 * A held caller was given a slot within its longest wait and has waited for it, so it is not refused the moment
+	 * its wait passes that: it may wait up to one more window (and never more than twice its longest wait). Refusing
+	 * it then would waste the share it would have used, and every stall of the JVM or the machine would cost the
+	 * client that much of its rate.
+	 */
+	private void drain() {
+		while (true) {
+			long now = this.clock.getAsLong();
+			Held caller;
+			boolean go;
+			synchronized (this.lock) {
+				caller = this.held.peek();
+				if (caller == null) {
+					this.draining = false;
+					return;
+				}
+				long until = this.pausedUntil;
+				long again = (this.paused && until > now) ? until - now : release(now);
+				if (again > 0 && now + again <= caller.limit) {
+					Schedulers.parallel().schedule(this::drain, again, TimeUnit.NANOSECONDS);
+					return;
+				}
+				this.held.poll();
+				go = (again == 0);
+			}
+			// One at a time, each recorded at the time it goes: the callers released by one drain send one after the
+			// other on this thread, and a release time taken once for all of them would be early for the last ones.
+			if (go) {
+				this.listener.waited(now - caller.start);
+				caller.sink.success();
+			}
+			else {
+				this.listener.denied();
+				caller.sink.error(new PermitUnavailableException(Duration.ofNanos(now - caller.start),
+						Duration.ofNanos(caller.maxWaitNanos)));
+			}
+		}
 	}
 
 	private void giveBack(long slot) {
@@ -303,6 +384,12 @@ public final class RateGate implements PermitGate {
 	 */
 	Duration interval() {
 		return Duration.ofNanos(this.intervalNanos);
+	}
+
+	/**
+	 * A caller waiting in {@link #held}.
+	 */
+	private record Held(MonoSink<Void> sink, long start, long limit, long maxWaitNanos) {
 	}
 
 }
