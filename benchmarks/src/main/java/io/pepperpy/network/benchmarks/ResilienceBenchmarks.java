@@ -123,6 +123,9 @@ public final class ResilienceBenchmarks {
 				raw.add("ratelimit", "OURS", "TEXT", param, 1, "rejected", rejected);
 				raw.add("ratelimit", "OURS", "TEXT", param, 1, "other_failures", otherFailures);
 				raw.add("ratelimit", "OURS", "TEXT", param, 1, "seconds", seconds);
+				long refusedLate = result.failLatency().getCountBetweenValues(500_000_000L, Long.MAX_VALUE);
+				LoadBenchmarks.log("rate limiter %d/s: %d refused after waiting 0.5 s or more; fail latency p50 %.1f p99 %.1f ms",
+						rate, refusedLate, LoadBenchmarks.millis(result.failLatency(), 50), LoadBenchmarks.millis(result.failLatency(), 99));
 				LoadBenchmarks.log(
 						"rate limiter %d/s: achieved %.2f/s (%+.2f %%; %.2f/s as sent), max %d in 100 ms (allowed %.0f; %d as sent), %d rejected, %d other failures %s",
 						rate, achieved, 100.0 * (achieved - rate) / rate, achievedSent, maxWindow, rate / 10.0 + 1,
