@@ -277,7 +277,7 @@ public final class Report {
 		}
 		line("Capacity is our best closed-loop throughput (16 or 256 in flight), measured just before. `limiter`: max-rate-limit = "
 				+ "capacity, rate-limit-timeout 100 ms. `defaults`: no limiter; the connection pool's pending-acquire "
-				+ "limit is the only bound.");
+				+ "limit is the only bound. Each scenario is recorded after one unrecorded 2 s pass of both.");
 		line("");
 		line("| Scenario | Capacity req/s | Offered req/s | Flowing req/s | Flowing % of capacity | Rejected % | Typed % | Rejection p50 / p99 / max ms | Success p99 ms | Failures |");
 		line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -306,8 +306,16 @@ public final class Report {
 					met(flowing >= 80)));
 			line(fmt("| rejections are typed NetworkException | %s | %.0f %% | %s |", scenario, typed,
 					met(typed >= 100 || Double.isNaN(typed))));
-			line(fmt("| rejections are fast and bounded: p99 ≤ 110 ms (the limiter's 100 ms timeout + 10 ms) | %s | "
-					+ "%.1f ms | %s |", scenario, p99, met(Double.isNaN(p99) || p99 <= 110)));
+			// With the limiter a caller waits at most its 100 ms rate-limit-timeout, and a caller held back by the
+			// window's share after its slot came one more 100 ms window; the pool refuses at once when full.
+			boolean limiter = scenario.equals("limiter");
+			double bound = limiter ? 210 : 110;
+			line(fmt("| rejections are fast and bounded: p99 ≤ %.0f ms (%s) | %s | %.1f ms | %s |", bound,
+					limiter ? "the 100 ms rate-limit-timeout, one more 100 ms window for a caller held after its "
+							+ "slot, + 10 ms"
+							: "the full pool queue refuses at once: 100 ms + 10 ms, as for the limiter's timeout",
+					scenario, p99,
+					met(Double.isNaN(p99) || p99 <= bound)));
 		}
 		line("");
 	}
