@@ -465,11 +465,7 @@ public final class Report {
 			.mapToDouble((r) -> r.value() - baseline.get(r.round()))
 			.sorted()
 			.toArray();
-		if (differences.length == 0) {
-			return Double.NaN;
-		}
-		int mid = differences.length / 2;
-		return (differences.length % 2 == 1) ? differences[mid] : (differences[mid - 1] + differences[mid]) / 2;
+		return medianOfSorted(differences);
 	}
 
 	private double startupMedian(String arm, String metric) {
@@ -721,11 +717,7 @@ public final class Report {
 			.filter((v) -> !Double.isNaN(v))
 			.sorted()
 			.toArray();
-		if (ratios.length == 0) {
-			return Double.NaN;
-		}
-		int mid = ratios.length / 2;
-		return (ratios.length % 2 == 1) ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+		return medianOfSorted(ratios);
 	}
 
 	private double sum(String part, Arm arm, String cell, String metric) {
@@ -738,6 +730,10 @@ public final class Report {
 
 	private double medianOf(Predicate<RawResults.Row> filter) {
 		double[] values = this.rows.stream().filter(filter).mapToDouble(RawResults.Row::value).filter((v) -> !Double.isNaN(v)).sorted().toArray();
+		return medianOfSorted(values);
+	}
+
+	private static double medianOfSorted(double[] values) {
 		if (values.length == 0) {
 			return Double.NaN;
 		}
