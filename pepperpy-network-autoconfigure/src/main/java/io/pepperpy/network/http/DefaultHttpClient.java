@@ -1088,7 +1088,7 @@ final class DefaultHttpClient implements HttpClient {
 					return send(execution, request, attempt, start, 0, call.body() != null);
 				}));
 		}
-		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()))
+		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()), TimeoutScheduler.INSTANCE)
 			.onErrorMap((ex) -> !(ex instanceof NetworkException) && !(ex instanceof ApprovedRetry),
 					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
 			.doOnError((ex) -> {
