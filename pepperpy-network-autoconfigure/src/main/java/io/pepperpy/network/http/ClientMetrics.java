@@ -205,14 +205,21 @@ final class ClientMetrics {
 		};
 	}
 
+	/**
+	 * By backend: refusals are the hot path of an overloaded client (12,000 a second in the overload benchmark), so
+	 * they look their counter up in a two-entry map instead of building and registering it each time.
+	 */
+	private final Map<String, Counter> rateLimitDenied = new ConcurrentHashMap<>();
+
 	void rateLimitDenied(String backend) {
 		if (this.registry == null) {
 			return;
 		}
-		Counter.builder(PREFIX + "rate.limit.denied")
+		MeterRegistry registry = this.registry;
+		this.rateLimitDenied.computeIfAbsent(backend, (key) -> Counter.builder(PREFIX + "rate.limit.denied")
 			.description("Calls refused a rate-limit permit because the wait would exceed rate-limit-timeout")
-			.tags(Tags.of("client", this.client, "backend", backend))
-			.register(this.registry)
+			.tags(Tags.of("client", this.client, "backend", key))
+			.register(registry))
 			.increment();
 	}
 

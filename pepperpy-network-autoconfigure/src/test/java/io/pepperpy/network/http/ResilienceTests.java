@@ -407,6 +407,9 @@ class ResilienceTests {
 				assertThat(ex.getStackTrace()).isEmpty();
 			});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+		assertThatExceptionOfType(NetworkException.class).isThrownBy(() -> await(client.get("/p").retrieve()));
+		assertThat(this.meters.get("pepperpy.http.client.rate.limit.denied").tag("backend", "local").counter().count())
+			.isEqualTo(2);
 	}
 
 	@Test
