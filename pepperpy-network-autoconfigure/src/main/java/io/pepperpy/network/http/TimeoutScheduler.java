@@ -7,6 +7,7 @@ import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.Exceptions;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -67,9 +68,30 @@ final class TimeoutScheduler implements Scheduler {
 
 			@Override
 			public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
-				Disposable scheduled = TimeoutScheduler.this.schedule(task, delay, unit);
-				tasks.add(scheduled);
-				return scheduled;
+				// Each task leaves the worker's set when it runs or is cancelled, so a long-lived worker holds only
+				// its pending tasks.
+				Disposable.Swap slot = Disposables.swap();
+				if (!tasks.add(slot)) {
+					throw Exceptions.failWithRejected();
+				}
+				slot.update(TimeoutScheduler.this.schedule(() -> {
+					tasks.remove(slot);
+					task.run();
+				}, delay, unit));
+				return new Disposable() {
+
+					@Override
+					public void dispose() {
+						tasks.remove(slot);
+						slot.dispose();
+					}
+
+					@Override
+					public boolean isDisposed() {
+						return slot.isDisposed();
+					}
+
+				};
 			}
 
 			@Override

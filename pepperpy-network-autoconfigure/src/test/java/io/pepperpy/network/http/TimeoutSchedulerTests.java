@@ -2,14 +2,17 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The per-attempt timeout's wheel timer fires once the delay has passed, within a tick or so, and not at all once
@@ -41,6 +44,24 @@ class TimeoutSchedulerTests {
 		TimeoutScheduler.INSTANCE.schedule(later::countDown, 150, TimeUnit.MILLISECONDS);
 		assertThat(later.await(2, TimeUnit.SECONDS)).isTrue();
 		assertThat(fired).isFalse();
+	}
+
+	@Test
+	void aWorkerRunsItsTasksCancelsThePendingOnesWhenDisposedAndThenRefusesMore() throws Exception {
+		Scheduler.Worker worker = TimeoutScheduler.INSTANCE.createWorker();
+		CountDownLatch ran = new CountDownLatch(1);
+		worker.schedule(ran::countDown, 20, TimeUnit.MILLISECONDS);
+		assertThat(ran.await(2, TimeUnit.SECONDS)).isTrue();
+		AtomicBoolean pending = new AtomicBoolean();
+		worker.schedule(() -> pending.set(true), 100, TimeUnit.MILLISECONDS);
+		worker.dispose();
+		assertThat(worker.isDisposed()).isTrue();
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> worker.schedule(() -> pending.set(true), 10, TimeUnit.MILLISECONDS));
+		CountDownLatch later = new CountDownLatch(1);
+		TimeoutScheduler.INSTANCE.schedule(later::countDown, 200, TimeUnit.MILLISECONDS);
+		assertThat(later.await(2, TimeUnit.SECONDS)).isTrue();
+		assertThat(pending).isFalse();
 	}
 
 	@Test
