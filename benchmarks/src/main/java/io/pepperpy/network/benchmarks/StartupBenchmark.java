@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * {@code -Dbench.startupCpus=A,B} both at once, each pinned to one of the two CPUs (swapped every round), otherwise
  * one after the other; and, for information, with bare {@code spring-boot-starter} in every fourth round; records each
  * launch's time from JVM start to a ready context, its wall time, and the threads and sockets before any request.
- * Then checks, with one request through our client, that no event loop and no connection exist before it.
+ * Then, in as many pairs, {@code SecondContextApp}: our cold cost with Spring's own start-up cost taken out, and (its
+ * first contexts being the same launch in both arms) an A/A control that shows how far two launches of the same app
+ * differ on this machine. Last, checks with one request through our client that no event loop and no connection
+ * exist before it.
  * <p>
  * Arguments: the class path of {@code startup-baseline/pom.xml} (the starter's third-party libraries), the starter's
  * class path, and optionally the bare {@code spring-boot-starter} class path. The first two must differ by our jars
@@ -34,6 +37,8 @@ public final class StartupBenchmark {
 
 	private static final Pattern AFTER = Pattern
 		.compile("AFTER_FIRST_REQUEST event_loops=\\[(.*)] sockets=(-?\\d+) inet=(-?\\d+) unix=(-?\\d+) other=(-?\\d+)");
+
+	private static final Pattern SECOND = Pattern.compile("SECOND_CONTEXT arm=\\w+ first_ms=([\\d.]+) second_ms=([\\d.]+)");
 
 	private StartupBenchmark() {
 	}
@@ -68,6 +73,28 @@ public final class StartupBenchmark {
 			}
 			if (bare != null && round % 4 == 1) {
 				measure(raw, round, "BARE_BOOT", cpus[0], bare);
+			}
+		}
+		// Our cold cost with Spring's own taken out: SecondContextApp's two contexts in one JVM, both arms at once as
+		// above. Their first contexts are the same launch (ours excluded in both), an A/A control of the pairs above.
+		int seconds = Settings.count(12, 2);
+		for (int round = 1; round <= seconds; round++) {
+			String[] order = { cpus[round % 2], cpus[(round + 1) % 2] };
+			if (cpus.length != 2) {
+				order = new String[] { cpus[0], cpus[0] };
+			}
+			int r = round;
+			String withoutCpu = order[0];
+			String withCpu = order[1];
+			if (cpus.length == 2) {
+				Future<?> without = pair.submit(() -> measureSecond(raw, r, "WITHOUT_STARTER", withoutCpu, starter));
+				Future<?> with = pair.submit(() -> measureSecond(raw, r, "WITH_STARTER", withCpu, starter));
+				without.get();
+				with.get();
+			}
+			else {
+				measureSecond(raw, r, "WITHOUT_STARTER", withoutCpu, starter);
+				measureSecond(raw, r, "WITH_STARTER", withCpu, starter);
 			}
 		}
 		pair.shutdown();
@@ -105,6 +132,18 @@ public final class StartupBenchmark {
 		LoadBenchmarks.log("start-up round %d %s: ready %s ms, wall %.0f ms, client bean %s, threads [%s], sockets %s "
 				+ "(inet %s, unix %s)", round, arm, ready.group(1), wall, ready.group(2), ready.group(3),
 				ready.group(4), ready.group(5), ready.group(6));
+		return null;
+	}
+
+	private static Void measureSecond(RawResults raw, int round, String arm, String cpu, String classpath)
+			throws Exception {
+		List<String> output = launchMain(cpu, classpath, "io.pepperpy.network.benchmarks.startup.SecondContextApp",
+				arm.equals("WITH_STARTER") ? "with" : "without");
+		Matcher times = find(SECOND, output);
+		raw.add("startup", arm, "-", "second", round, "first_ms", Double.parseDouble(times.group(1)));
+		raw.add("startup", arm, "-", "second", round, "second_ms", Double.parseDouble(times.group(2)));
+		LoadBenchmarks.log("start-up second-context round %d %s: first context %s ms, second %s ms", round, arm,
+				times.group(1), times.group(2));
 		return null;
 	}
 
@@ -167,12 +206,17 @@ public final class StartupBenchmark {
 	 * Run {@code MinimalApp} on the given CPU ({@code taskset}; blank: wherever this JVM runs) and return its output.
 	 */
 	private static List<String> launch(String cpu, String classpath, String... args) throws Exception {
+		return launchMain(cpu, classpath, "io.pepperpy.network.benchmarks.startup.MinimalApp", args);
+	}
+
+	private static List<String> launchMain(String cpu, String classpath, String main, String... args)
+			throws Exception {
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> command = new ArrayList<>();
 		if (!cpu.isBlank()) {
 			command.addAll(List.of("taskset", "-c", cpu));
 		}
-		command.addAll(List.of(java, "-cp", classpath, "io.pepperpy.network.benchmarks.startup.MinimalApp"));
+		command.addAll(List.of(java, "-cp", classpath, main));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		List<String> lines = new ArrayList<>();
