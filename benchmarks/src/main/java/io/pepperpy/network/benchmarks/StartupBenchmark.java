@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * Part (f): launches {@code MinimalApp} with the fair baseline's class path and with the starter's, in pairs: with
  * {@code -Dbench.startupCpus=A,B} both at once, each pinned to one of the two CPUs (swapped every round), otherwise
- * one after the other; and, for information, with bare {@code spring-boot-starter} in every fourth round; records each
+ * one after the other; and, for information, with bare {@code spring-boot-starter} in every seventh round; records each
  * launch's time from JVM start to a ready context, its wall time, and the threads and sockets before any request.
  * Then, in as many pairs, {@code SecondContextApp}: our cold cost with Spring's own start-up cost taken out, and (its
  * first contexts being the same launch in both arms) an A/A control that shows how far two launches of the same app
@@ -71,13 +71,13 @@ public final class StartupBenchmark {
 				measure(raw, round, "WITHOUT_STARTER", cpus[0], baseline);
 				measure(raw, round, "WITH_STARTER", cpus[0], starter);
 			}
-			if (bare != null && round % 4 == 1) {
+			if (bare != null && round % 7 == 1) {
 				measure(raw, round, "BARE_BOOT", cpus[0], bare);
 			}
 		}
 		// Our cold cost with Spring's own taken out: SecondContextApp's two contexts in one JVM, both arms at once as
 		// above. Their first contexts are the same launch (ours excluded in both), an A/A control of the pairs above.
-		int seconds = Settings.count(12, 2);
+		int seconds = Settings.count(10, 2);
 		for (int round = 1; round <= seconds; round++) {
 			String[] order = { cpus[round % 2], cpus[(round + 1) % 2] };
 			if (cpus.length != 2) {
