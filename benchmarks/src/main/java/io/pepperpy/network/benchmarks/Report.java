@@ -420,7 +420,7 @@ public final class Report {
 		line(fmt("| added by the starter | %+.0f | %+.0f | |", with - without,
 				startupMedian("WITH_STARTER", "wall_ms") - startupMedian("WITHOUT_STARTER", "wall_ms")));
 		line(fmt("| added by the starter, median of the %d paired rounds (less sensitive to the machine's load "
-				+ "drifting) | %+.0f | %+.0f | |", runs, pairedMedian("ready_ms"), pairedMedian("wall_ms")));
+				+ "drifting) | %+.0f | %+.0f | |", runs, pairedMedian("-", "ready_ms"), pairedMedian("-", "wall_ms")));
 		if (bareRuns > 0) {
 			line(fmt("| information: bare `spring-boot-starter` (%d launches) | %.0f | %.0f | %.0f (%.0f) |", bareRuns,
 					bare, startupMedian("BARE_BOOT", "wall_ms"), startupMedian("BARE_BOOT", "sockets"),
@@ -429,10 +429,10 @@ public final class Report {
 					with - bare, startupMedian("WITH_STARTER", "wall_ms") - startupMedian("BARE_BOOT", "wall_ms")));
 		}
 		line("");
-		double secondWithout = secondMedian("WITHOUT_STARTER", "second_ms");
-		double secondWith = secondMedian("WITH_STARTER", "second_ms");
-		double ours = secondPairedMedian("second_ms");
-		double control = secondPairedMedian("first_ms");
+		double secondWithout = startupMedian("WITHOUT_STARTER", "second", "second_ms");
+		double secondWith = startupMedian("WITH_STARTER", "second", "second_ms");
+		double ours = pairedMedian("second", "second_ms");
+		double control = pairedMedian("second", "first_ms");
 		boolean second = !Double.isNaN(secondWith);
 		if (second) {
 			line(fmt("Launches of the same app differ by a lot here, so the cost of our auto-configuration alone is "
@@ -445,8 +445,8 @@ public final class Report {
 			line("");
 			line("| | First context ms (ours excluded in both) | Second context ms |");
 			line("|---|---:|---:|");
-			line(fmt("| arm without ours | %.0f | %.0f |", secondMedian("WITHOUT_STARTER", "first_ms"), secondWithout));
-			line(fmt("| arm with ours | %.0f | %.0f |", secondMedian("WITH_STARTER", "first_ms"), secondWith));
+			line(fmt("| arm without ours | %.0f | %.0f |", startupMedian("WITHOUT_STARTER", "second", "first_ms"), secondWithout));
+			line(fmt("| arm with ours | %.0f | %.0f |", startupMedian("WITH_STARTER", "second", "first_ms"), secondWith));
 			line(fmt("| difference, median of the paired rounds | %+.0f (A/A: the same work) | %+.0f (our cold "
 					+ "cost) |", control, ours));
 			line("");
@@ -477,41 +477,22 @@ public final class Report {
 	}
 
 	/**
-	 * Median over rounds of (with the starter - baseline), each round's two launches being back to back.
+	 * Median over rounds of (with the starter - baseline), the two of a round launched at once: for the launches
+	 * ({@code param} "-") or for {@code SecondContextApp}'s pairs ("second"); NaN when there are none.
 	 */
-	private double pairedMedian(String metric) {
+	private double pairedMedian(String param, String metric) {
 		Map<Integer, Double> baseline = new HashMap<>();
 		this.rows.stream()
-			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER") && r.param().equals("-")
+			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER") && r.param().equals(param)
 					&& r.metric().equals(metric))
 			.forEach((r) -> baseline.put(r.round(), r.value()));
 		double[] differences = this.rows.stream()
-			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER") && r.param().equals("-")
+			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER") && r.param().equals(param)
 					&& r.metric().equals(metric) && baseline.containsKey(r.round()))
 			.mapToDouble((r) -> r.value() - baseline.get(r.round()))
 			.sorted()
 			.toArray();
 		return medianOfSorted(differences);
-	}
-
-	private double secondPairedMedian(String metric) {
-		Map<Integer, Double> baseline = new HashMap<>();
-		this.rows.stream()
-			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITHOUT_STARTER") && r.param().equals("second")
-					&& r.metric().equals(metric))
-			.forEach((r) -> baseline.put(r.round(), r.value()));
-		double[] differences = this.rows.stream()
-			.filter((r) -> r.part().equals("startup") && r.arm().equals("WITH_STARTER") && r.param().equals("second")
-					&& r.metric().equals(metric) && baseline.containsKey(r.round()))
-			.mapToDouble((r) -> r.value() - baseline.get(r.round()))
-			.sorted()
-			.toArray();
-		return (differences.length == 0) ? Double.NaN : medianOfSorted(differences);
-	}
-
-	private double secondMedian(String arm, String metric) {
-		return medianOf((r) -> r.part().equals("startup") && r.arm().equals(arm) && r.param().equals("second")
-				&& r.metric().equals(metric));
 	}
 
 	private long secondCount() {
@@ -522,7 +503,11 @@ public final class Report {
 	}
 
 	private double startupMedian(String arm, String metric) {
-		return medianOf((r) -> r.part().equals("startup") && r.arm().equals(arm) && r.param().equals("-")
+		return startupMedian(arm, "-", metric);
+	}
+
+	private double startupMedian(String arm, String param, String metric) {
+		return medianOf((r) -> r.part().equals("startup") && r.arm().equals(arm) && r.param().equals(param)
 				&& r.metric().equals(metric));
 	}
 

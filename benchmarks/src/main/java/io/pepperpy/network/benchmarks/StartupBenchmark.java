@@ -56,46 +56,19 @@ public final class StartupBenchmark {
 			launch(cpus[0], (warm % 2 == 0) ? baseline : starter);
 		}
 		for (int round = 1; round <= runs; round++) {
-			if (cpus.length == 2) {
-				// Both apps at once, each on a CPU of its own, the CPUs swapped every round: each launch still has
-				// one core, as it would alone, and both meet the same machine.
-				String baselineCpu = cpus[round % 2];
-				String starterCpu = cpus[(round + 1) % 2];
-				int r = round;
-				Future<?> without = pair.submit(() -> measure(raw, r, "WITHOUT_STARTER", baselineCpu, baseline));
-				Future<?> with = pair.submit(() -> measure(raw, r, "WITH_STARTER", starterCpu, starter));
-				without.get();
-				with.get();
-			}
-			else {
-				measure(raw, round, "WITHOUT_STARTER", cpus[0], baseline);
-				measure(raw, round, "WITH_STARTER", cpus[0], starter);
-			}
+			int r = round;
+			inPair(pair, cpus, round, (cpu) -> measure(raw, r, "WITHOUT_STARTER", cpu, baseline),
+					(cpu) -> measure(raw, r, "WITH_STARTER", cpu, starter));
 			if (bare != null && round % 7 == 1) {
 				measure(raw, round, "BARE_BOOT", cpus[0], bare);
 			}
 		}
-		// Our cold cost with Spring's own taken out: SecondContextApp's two contexts in one JVM, both arms at once as
-		// above. Their first contexts are the same launch (ours excluded in both), an A/A control of the pairs above.
-		int seconds = Settings.count(10, 2);
-		for (int round = 1; round <= seconds; round++) {
-			String[] order = { cpus[round % 2], cpus[(round + 1) % 2] };
-			if (cpus.length != 2) {
-				order = new String[] { cpus[0], cpus[0] };
-			}
+		// Our cold cost with Spring's own taken out: SecondContextApp's two contexts in one JVM, in pairs as above.
+		// Their first contexts are the same launch (ours excluded in both), an A/A control of the pairs above.
+		for (int round = 1; round <= Settings.count(10, 2); round++) {
 			int r = round;
-			String withoutCpu = order[0];
-			String withCpu = order[1];
-			if (cpus.length == 2) {
-				Future<?> without = pair.submit(() -> measureSecond(raw, r, "WITHOUT_STARTER", withoutCpu, starter));
-				Future<?> with = pair.submit(() -> measureSecond(raw, r, "WITH_STARTER", withCpu, starter));
-				without.get();
-				with.get();
-			}
-			else {
-				measureSecond(raw, r, "WITHOUT_STARTER", withoutCpu, starter);
-				measureSecond(raw, r, "WITH_STARTER", withCpu, starter);
-			}
+			inPair(pair, cpus, round, (cpu) -> measureSecond(raw, r, "WITHOUT_STARTER", cpu, starter),
+					(cpu) -> measureSecond(raw, r, "WITH_STARTER", cpu, starter));
 		}
 		pair.shutdown();
 		List<String> output = launch(cpus[0], starter, "--first-request=" + Settings.URL + "/json");
@@ -115,6 +88,34 @@ public final class StartupBenchmark {
 				+ "sockets %s (inet %s, unix %s)", before.group(3), before.group(4), before.group(5), before.group(6),
 				after.group(1), after.group(2), after.group(3), after.group(4));
 		LoadBenchmarks.log("done");
+	}
+
+	/**
+	 * Run a round's two launches: with two CPUs, both at once, each on a CPU of its own, the CPUs swapped every
+	 * round (each launch still has one core, as it would alone, and both meet the same machine); otherwise one after
+	 * the other.
+	 */
+	private static void inPair(ExecutorService pair, String[] cpus, int round, Launch without, Launch with)
+			throws Exception {
+		if (cpus.length == 2) {
+			String withoutCpu = cpus[round % 2];
+			String withCpu = cpus[(round + 1) % 2];
+			Future<?> first = pair.submit(() -> without.run(withoutCpu));
+			Future<?> second = pair.submit(() -> with.run(withCpu));
+			first.get();
+			second.get();
+		}
+		else {
+			without.run(cpus[0]);
+			with.run(cpus[0]);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Launch {
+
+		Void run(String cpu) throws Exception;
+
 	}
 
 	private static Void measure(RawResults raw, int round, String arm, String cpu, String classpath)
