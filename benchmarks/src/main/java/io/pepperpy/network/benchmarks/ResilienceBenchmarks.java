@@ -152,44 +152,15 @@ public final class ResilienceBenchmarks {
 	private static void retryDelay(RawResults raw, RemoteServer server) throws Exception {
 		// One unrecorded pass first: the retry path (the 503, the decision, the timer, the second attempt) is then
 		// compiled before the first measured gap, instead of the JIT competing with it for the client's one core.
-		HttpConfig warm = HttpConfig.builder()
-			.name("retry-warm-up")
-			.baseUrl(server.url())
-			.retries(1)
-			.retryDelay(Duration.ofMillis(5))
-			.retryJitter(Duration.ZERO)
-			.retryBudgetMinPerSecond(100_000)
-			.build();
-		try (HttpClient client = HttpClient.create(warm)) {
-			AtomicInteger ids = new AtomicInteger();
-			BenchClient arm = new Arm.MonoArm() {
-				@Override
-				Mono<?> mono(Decode decode) {
-					return client.get("/flaky/{id}", -ids.incrementAndGet()).retrieve(String.class);
-				}
-			};
-			LoadDriver.openLoop(arm, Decode.TEXT, 100, Settings.count(300, 10) * 10_000_000L);
+		try (HttpClient client = retryClient(server, "retry-warm-up", 5)) {
+			LoadDriver.openLoop(flaky(client), Decode.TEXT, 100, Settings.count(300, 10) * 10_000_000L);
 		}
 		for (long delay : DELAYS_MILLIS) {
 			int requests = Settings.count((delay >= 1_000) ? 100 : 200, 20);
-			HttpConfig config = HttpConfig.builder()
-				.name("retry-" + delay)
-				.baseUrl(server.url())
-				.retries(1)
-				.retryDelay(Duration.ofMillis(delay))
-				.retryJitter(Duration.ZERO)
-				.retryBudgetMinPerSecond(100_000)
-				.build();
-			try (HttpClient client = HttpClient.create(config)) {
+			try (HttpClient client = retryClient(server, "retry-" + delay, delay)) {
 				client.get("/ok").retrieve(String.class).block();
 				server.clear();
-				AtomicInteger ids = new AtomicInteger();
-				BenchClient arm = new Arm.MonoArm() {
-					@Override
-					Mono<?> mono(Decode decode) {
-						return client.get("/flaky/{id}", ids.incrementAndGet()).retrieve(String.class);
-					}
-				};
+				BenchClient arm = flaky(client);
 				LoadDriver.Result result = LoadDriver.openLoop(arm, Decode.TEXT, 100, requests * 10_000_000L);
 				List<Double> excess = new ArrayList<>();
 				for (List<Long> times : server.flaky()) {
@@ -213,6 +184,33 @@ public final class ResilienceBenchmarks {
 						result.failed(), result.failures());
 			}
 		}
+	}
+
+	/**
+	 * A client that retries once, {@code delayMillis} after a failure, without jitter or a budget in the way.
+	 */
+	private static HttpClient retryClient(RemoteServer server, String name, long delayMillis) {
+		return HttpClient.create(HttpConfig.builder()
+			.name(name)
+			.baseUrl(server.url())
+			.retries(1)
+			.retryDelay(Duration.ofMillis(delayMillis))
+			.retryJitter(Duration.ZERO)
+			.retryBudgetMinPerSecond(100_000)
+			.build());
+	}
+
+	/**
+	 * Requests to {@code /flaky/{id}}, a new id each (so each gets its 503, then its 200).
+	 */
+	private static BenchClient flaky(HttpClient client) {
+		AtomicInteger ids = new AtomicInteger();
+		return new Arm.MonoArm() {
+			@Override
+			Mono<?> mono(Decode decode) {
+				return client.get("/flaky/{id}", ids.incrementAndGet()).retrieve(String.class);
+			}
+		};
 	}
 
 	/**
