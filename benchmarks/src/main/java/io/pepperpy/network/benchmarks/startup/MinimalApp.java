@@ -51,17 +51,7 @@ public class MinimalApp {
 		}
 		ConfigurableApplicationContext context = builder.run(args);
 		if (startup != null) {
-			for (var entry : startup.getBufferedTimeline().getEvents()) {
-				StringBuilder tags = new StringBuilder();
-				entry.getStartupStep().getTags().forEach((tag) -> tags.append(tag.getKey()).append('=')
-					.append(tag.getValue()).append(' '));
-				if (tags.toString().toLowerCase(java.util.Locale.ROOT).contains("pepperpy")
-						|| entry.getDuration().toMillis() >= 3) {
-					System.out.println("STEP " + entry.getDuration().toNanos() / 1_000 + " us id="
-							+ entry.getStartupStep().getId() + " parent=" + entry.getStartupStep().getParentId() + " "
-							+ entry.getStartupStep().getName() + " " + tags);
-				}
-			}
+			printSteps(startup, false);
 		}
 		long ready = System.currentTimeMillis() - jvmStart;
 		boolean client = context.containsBean("pepperpyHttpClient");
@@ -78,6 +68,25 @@ public class MinimalApp {
 			System.out.println("AFTER_FIRST_REQUEST event_loops=" + eventLoops() + " " + sockets());
 		}
 		context.close();
+	}
+
+	/**
+	 * Print the recorded start-up steps as {@code STEP <µs> us id=.. parent=.. <name> <tags>}: all of them, or only
+	 * those that name our classes or beans and those of 3 ms or more.
+	 */
+	static void printSteps(org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup startup,
+			boolean all) {
+		for (var entry : startup.getBufferedTimeline().getEvents()) {
+			StringBuilder tags = new StringBuilder();
+			entry.getStartupStep().getTags().forEach((tag) -> tags.append(tag.getKey()).append('=')
+				.append(tag.getValue()).append(' '));
+			if (all || tags.toString().toLowerCase(java.util.Locale.ROOT).contains("pepperpy")
+					|| entry.getDuration().toMillis() >= 3) {
+				System.out.println("STEP " + entry.getDuration().toNanos() / 1_000 + " us id="
+						+ entry.getStartupStep().getId() + " parent=" + entry.getStartupStep().getParentId() + " "
+						+ entry.getStartupStep().getName() + " " + tags);
+			}
+		}
 	}
 
 	/**

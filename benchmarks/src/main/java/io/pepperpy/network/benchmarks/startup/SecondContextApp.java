@@ -2,7 +2,9 @@ package io.pepperpy.network.benchmarks.startup;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -15,15 +17,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>
  * Both arms run with the starter's class path; the first context, and the second in arm {@code without}, exclude
  * our auto-configurations with {@code spring.autoconfigure.exclude}, which loads (but does not initialise) those
- * four classes in both arms. Prints {@code SECOND_CONTEXT arm=A first_ms=F second_ms=S}.
+ * classes in both arms. Prints {@code SECOND_CONTEXT arm=A first_ms=F second_ms=S}.
  */
 public final class SecondContextApp {
 
-	static final String OURS = String.join(",",
-			"io.pepperpy.network.http.autoconfigure.PepperpyHttpClientAutoConfiguration",
-			"io.pepperpy.network.http.autoconfigure.PepperpyHttpClientActuatorAutoConfiguration",
-			"io.pepperpy.network.tcp.autoconfigure.PepperpyTcpClientAutoConfiguration",
-			"io.pepperpy.network.http.autoconfigure.PepperpyRedisRateLimitAutoConfiguration");
+	/**
+	 * Our auto-configurations, as our jar's {@code AutoConfiguration.imports} lists them.
+	 */
+	private static final String OURS = String.join(",",
+			ImportCandidates.load(AutoConfiguration.class, SecondContextApp.class.getClassLoader())
+				.getCandidates()
+				.stream()
+				.filter((name) -> name.startsWith("io.pepperpy.network."))
+				.toList());
 
 	private SecondContextApp() {
 	}
@@ -61,14 +67,7 @@ public final class SecondContextApp {
 		ConfigurableApplicationContext context = builder.run();
 		long elapsed = System.nanoTime() - start;
 		if (steps != null) {
-			for (var entry : steps.getBufferedTimeline().getEvents()) {
-				StringBuilder tags = new StringBuilder();
-				entry.getStartupStep().getTags().forEach((tag) -> tags.append(tag.getKey()).append('=')
-					.append(tag.getValue()).append(' '));
-				System.out.println("STEP " + entry.getDuration().toNanos() / 1_000 + " us id="
-						+ entry.getStartupStep().getId() + " parent=" + entry.getStartupStep().getParentId() + " "
-						+ entry.getStartupStep().getName() + " " + tags);
-			}
+			MinimalApp.printSteps(steps, true);
 		}
 		if (context.containsBean("pepperpyHttpClient") == excludeOurs) {
 			throw new IllegalStateException("expected our client bean " + (excludeOurs ? "absent" : "present"));
