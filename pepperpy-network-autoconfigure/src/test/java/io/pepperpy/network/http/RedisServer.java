@@ -10,18 +10,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import redis.embedded.core.ExecutableProvider;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} on a free loopback port, started as a child process for the tests that register
- * this extension (as a static field) and stopped after them. Nothing is persisted. Fails, never skips, when
- * redis-server is not installed.
+ * this extension (as a static field) and stopped after them. Nothing is persisted.
+ * <p>
+ * The machine's own {@code redis-server} is used when it has one (on the {@code PATH} or in {@code /usr/bin});
+ * otherwise the binary that {@code com.github.codemonstur:embedded-redis} ships for this OS and architecture is
+ * unpacked and run, so the tests need nothing but Java. Either way it is the same real server, run as a process
+ * of its own, so the tests can crash and restart it.
  */
 final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
-	static final Path BINARY = Path.of("/usr/bin/redis-server");
+	private static volatile Path binary;
 
 	private int port;
 
@@ -29,10 +35,6 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
-		if (!Files.isExecutable(BINARY)) {
-			throw new IllegalStateException(BINARY + " is missing: install redis-server (apt-get install -y "
-					+ "redis-server) to run the distributed rate-limit tests");
-		}
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			this.port = socket.getLocalPort();
 		}
@@ -52,7 +54,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	 * Start the server on its port and wait until it accepts connections.
 	 */
 	void start() throws IOException, InterruptedException {
-		this.process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(this.port), "--bind",
+		this.process = new ProcessBuilder(List.of(binary().toString(), "--port", Integer.toString(this.port), "--bind",
 				"127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
 			.redirectErrorStream(true)
 			.redirectOutput(new File("target/redis-server-" + this.port + ".log"))
@@ -72,6 +74,34 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			}
 		}
 		throw new IllegalStateException("redis-server did not listen on port " + this.port + " within 10 s");
+	}
+
+	/**
+	 * The {@code redis-server} to run: the machine's own when it has one, else the one embedded-redis ships.
+	 */
+	static Path binary() throws IOException {
+		Path found = binary;
+		if (found == null) {
+			found = systemBinary();
+			if (found == null) {
+				found = ExecutableProvider.newJarResourceProvider().get().toPath();
+			}
+			binary = found;
+		}
+		return found;
+	}
+
+	private static Path systemBinary() {
+		String path = System.getenv().getOrDefault("PATH", "");
+		for (String dir : (path + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
+			if (!dir.isEmpty()) {
+				Path candidate = Path.of(dir, "redis-server");
+				if (Files.isExecutable(candidate)) {
+					return candidate;
+				}
+			}
+		}
+		return null;
 	}
 
 	/**
