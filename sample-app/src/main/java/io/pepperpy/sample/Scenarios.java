@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
-import io.pepperpy.network.http.NetworkException;
 import io.pepperpy.network.http.ResponseFormat;
 import io.pepperpy.network.tcp.TcpClient;
 import org.slf4j.Logger;

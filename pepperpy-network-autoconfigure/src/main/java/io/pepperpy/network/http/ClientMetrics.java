@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -185,12 +186,12 @@ final class ClientMetrics {
 
 	/**
 	 * Return the listener a rate-limit gate reports to: wait times to {@code rate.limit.wait}, refusals to
-	 * {@code rate.limit.denied} tagged with the backend.
+	 * {@code rate.limit.denied} tagged with the backend, fall-backs from Redis to {@code rate.limit.fallback}.
 	 * @param backend {@code local} or {@code redis}
 	 * @return the listener
 	 */
-	RateGate.WaitListener rateLimitListener(String backend) {
-		return new RateGate.WaitListener() {
+	RateLimitListener rateLimitListener(String backend) {
+		return new RateLimitListener() {
 
 			@Override
 			public void waited(long nanos) {
@@ -200,6 +201,11 @@ final class ClientMetrics {
 			@Override
 			public void denied() {
 				rateLimitDenied(backend);
+			}
+
+			@Override
+			public void fellBack() {
+				rateLimitFallback();
 			}
 
 		};

@@ -27,6 +27,10 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -55,7 +60,6 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -188,8 +192,20 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		this.webClient = webClientBuilder.build();
 		this.defaultRetryPolicy = buildRetryPolicy(config.retries(), config.retryDelay());
-		this.gate = PermitGate.create(config, redisConnection, this.metrics);
+		this.gate = createGate(config, redisConnection, this.metrics, this.logger);
 		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
+	}
+
+	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,
+			Logger logger) {
+		String owner = "HTTP client '" + config.name() + "'";
+		boolean shared = config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS;
+		RateLimitSettings settings = shared
+				? new RateLimitSettings(owner, config.maxRateLimit(), config.effectiveRateLimitKey(),
+						config.rateLimit().expectedInstances(), config.rateLimit().commandTimeout())
+				: RateLimitSettings.local(owner, config.maxRateLimit());
+		return PermitGate.create(settings, redisConnection, metrics.rateLimitListener(shared ? "redis" : "local"),
+				logger);
 	}
 
 	static JsonMapper defaultJsonMapper() {

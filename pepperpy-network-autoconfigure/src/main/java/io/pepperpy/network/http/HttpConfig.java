@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;

@@ -1,5 +1,6 @@
 package io.pepperpy.network.http;
 
+import io.pepperpy.network.NetworkException;
 import reactor.core.publisher.Mono;
 
 /**

@@ -2,6 +2,7 @@ package io.pepperpy.network.http;
 
 import java.net.URI;
 
+import io.pepperpy.network.NetworkException;
 import org.springframework.http.HttpMethod;
 
 /**

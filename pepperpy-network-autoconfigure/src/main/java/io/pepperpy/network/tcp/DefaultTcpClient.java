@@ -18,7 +18,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -56,7 +58,7 @@ final class DefaultTcpClient implements TcpClient {
 
 	private final TcpMetrics metrics;
 
-	private final io.pepperpy.network.http.RateGate limiter;
+	private final RateGate limiter;
 
 	private final FrameCodec codec;
 
@@ -72,8 +74,7 @@ final class DefaultTcpClient implements TcpClient {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
-		this.limiter = new io.pepperpy.network.http.RateGate(config.maxRateLimit(), System::nanoTime, (nanos) -> {
-		});
+		this.limiter = new RateGate(config.maxRateLimit(), System::nanoTime, RateLimitListener.NONE);
 		this.codec = new FrameCodec(config);
 		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
 		boolean raw = config.framing() == Framing.RAW;
@@ -563,7 +564,7 @@ final class DefaultTcpClient implements TcpClient {
 			});
 			if (!DefaultTcpClient.this.limiter.isOpen()) {
 				exchange = DefaultTcpClient.this.limiter.acquire(maxWait())
-					.onErrorMap(io.pepperpy.network.http.RateGate.PermitUnavailableException.class,
+					.onErrorMap(RateGate.PermitUnavailableException.class,
 							(ex) -> NetworkException.of(NetworkException.Kind.RATE_LIMITED,
 									EXCHANGE + " " + config.address() + " was not sent: " + ex.getMessage()
 											+ " (rate-limit-timeout or deadline)",

@@ -7,7 +7,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;

@@ -1,20 +1,13 @@
 package io.pepperpy.network.tcp;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-import javax.net.ssl.SSLException;
-
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.pepperpy.network.http.NetworkException;
-import org.jspecify.annotations.Nullable;
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.TransportErrors;
 
 /**
  * Turns whatever Reactor Netty, Netty or the pool raised into a {@link NetworkException} that names the operation
@@ -100,27 +93,16 @@ final class TcpErrors {
 			return NetworkException.of(NetworkException.Kind.IO, what + " failed: the client is closed", operation,
 					address, ex);
 		}
-		if (ex instanceof FrameTooLargeException || find(ex, TooLongFrameException.class) != null) {
+		if (ex instanceof FrameTooLargeException || TransportErrors.find(ex, TooLongFrameException.class) != null) {
 			return NetworkException.of(NetworkException.Kind.BODY_TOO_LARGE,
 					what + " failed: " + ((ex instanceof FrameTooLargeException) ? ex.getMessage()
 							: "the server sent a frame larger than max-frame-length "
 									+ config.effectiveMaxFrameLength() + " bytes (" + ex.getMessage() + ")"),
 					operation, address, ex);
 		}
-		SSLException ssl = find(ex, SSLException.class);
-		if (ssl != null) {
-			return NetworkException.of(NetworkException.Kind.TLS,
-					what + " failed: TLS handshake failed (" + ssl.getMessage() + ")", operation, address, ssl);
-		}
-		if (find(ex, ConnectTimeoutException.class) != null) {
-			return NetworkException.of(NetworkException.Kind.CONNECT,
-					what + " failed: connect timed out (" + ex.getMessage() + ")", operation, address, ex);
-		}
-		if (find(ex, ConnectException.class) != null || find(ex, UnknownHostException.class) != null
-				|| find(ex, NoRouteToHostException.class) != null
-				|| find(ex, UnresolvedAddressException.class) != null) {
-			return NetworkException.of(NetworkException.Kind.CONNECT,
-					what + " failed: could not connect (" + ex.getMessage() + ")", operation, address, ex);
+		NetworkException setup = TransportErrors.connectionSetup(ex, ex, what, operation, address);
+		if (setup != null) {
+			return setup;
 		}
 		if (ex instanceof TimeoutException) {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT, what + " timed out: " + ex.getMessage(),
@@ -130,32 +112,15 @@ final class TcpErrors {
 			return NetworkException.of(NetworkException.Kind.PROTOCOL, what + " failed: " + message(ex), operation,
 					address, ex);
 		}
-		if (find(ex, IOException.class) != null) {
-			return NetworkException.of(NetworkException.Kind.IO, what + " failed: " + message(ex), operation,
-					address, ex);
-		}
-		return NetworkException.of(NetworkException.Kind.IO,
-				what + " failed: " + ex.getClass().getSimpleName() + ": " + ex.getMessage(), operation, address, ex);
+		return TransportErrors.io(ex, ex, what, operation, address);
 	}
 
 	private static String message(Throwable ex) {
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 	}
 
-	private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
-		Throwable current = ex;
-		for (int depth = 0; current != null && depth < 10; depth++) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			current = current.getCause();
-		}
-		return null;
-	}
-
 	static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + " s" : millis + " ms";
+		return TransportErrors.format(duration);
 	}
 
 }

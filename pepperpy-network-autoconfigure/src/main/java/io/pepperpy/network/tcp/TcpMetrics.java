@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 
 /**

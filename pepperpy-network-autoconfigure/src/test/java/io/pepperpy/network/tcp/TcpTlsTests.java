@@ -15,7 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.NetworkException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

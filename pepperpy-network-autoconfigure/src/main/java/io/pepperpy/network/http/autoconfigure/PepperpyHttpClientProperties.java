@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.ResponseFormat;
 import org.jspecify.annotations.Nullable;

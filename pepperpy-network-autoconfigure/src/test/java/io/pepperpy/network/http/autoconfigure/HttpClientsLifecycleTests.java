@@ -8,9 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
-import io.pepperpy.network.http.NetworkException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

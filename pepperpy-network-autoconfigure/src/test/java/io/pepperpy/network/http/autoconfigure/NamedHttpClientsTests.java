@@ -7,9 +7,9 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.InterceptedRequest;
-import io.pepperpy.network.http.NetworkException;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.tcp.TcpTlsTestSupport;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.pepperpy.network.http;
+package io.pepperpy.network;
 
 import java.io.Serial;
 
@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
- * The one exception type an {@link HttpClient} call fails with (the brief's {@code NetworkError}).
+ * The one exception type an HTTP or TCP client call fails with (the PepperPy Network module's {@code NetworkError}).
  * <p>
  * {@link #kind()} says what went wrong. For {@link Kind#STATUS} errors the message is
  * {@code Request failed with status 404: Not Found} and {@link #status()}, {@link #responseHeaders()} and
@@ -162,7 +162,7 @@ public class NetworkException extends RuntimeException {
 	 * @param detail the detail
 	 * @return the copy
 	 */
-	NetworkException withDetail(String detail) {
+	public NetworkException withDetail(String detail) {
 		NetworkException copy = new NetworkException(getMessage() + " (not retried: " + detail + ")", getCause(),
 				this.kind, this.method, this.url, this.status, this.reason, this.responseHeaders, this.bodySnippet);
 		copy.setStackTrace(getStackTrace());

@@ -1,4 +1,4 @@
-package io.pepperpy.network.http;
+package io.pepperpy.network.limit;
 
 import java.time.Duration;
 
@@ -10,7 +10,7 @@ import reactor.core.publisher.Mono;
  * shared by every instance that uses the same Redis key. Both hand out one permit per {@code 1/R} slot and wait
  * on Reactor timers, never on a thread.
  */
-interface PermitGate {
+public interface PermitGate {
 
 	/**
 	 * Return whether a caller may go without asking (no limit, no pause), so the hot path skips the gate.
@@ -19,7 +19,6 @@ interface PermitGate {
 	default boolean isOpen() {
 		return false;
 	}
-
 
 	/**
 	 * Wait for a permit.
@@ -42,23 +41,26 @@ interface PermitGate {
 	Duration pausedFor();
 
 	/**
-	 * Create the gate the configuration asks for.
-	 * @param config the client's configuration
-	 * @param redisConnection a Lettuce {@code StatefulRedisConnection<String, String>}, required when the backend
-	 * is Redis; typed {@code Object} so that this class links without Lettuce on the class path
-	 * @param metrics the client's meters
+	 * Create the gate the settings ask for: a {@link RedisRateGate} when they name a Redis key, else a
+	 * {@link RateGate}.
+	 * @param settings the limit
+	 * @param redisConnection a Lettuce {@code StatefulRedisConnection<String, String>}, required when the limit is
+	 * shared; typed {@code Object} so that this class links without Lettuce on the class path
+	 * @param listener told what the gate did
+	 * @param logger where a shared gate logs its fall-back and recovery
 	 * @return the gate
 	 */
-	static PermitGate create(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics) {
-		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS) {
+	static PermitGate create(RateLimitSettings settings, @Nullable Object redisConnection, RateLimitListener listener,
+			org.slf4j.Logger logger) {
+		if (settings.shared()) {
 			if (redisConnection == null) {
-				throw new IllegalStateException("HTTP client '" + config.name()
-						+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
-						+ "set spring.data.redis.*, or pass one to HttpClient.builder().redisConnection(...)");
+				throw new IllegalStateException(settings.owner()
+						+ " has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
+						+ "set spring.data.redis.*, or pass one to the client's builder (redisConnection(...))");
 			}
-			return RedisRateGate.create(config, redisConnection, metrics);
+			return RedisRateGate.create(settings, redisConnection, listener, logger);
 		}
-		return new RateGate(config.maxRateLimit(), System::nanoTime, metrics.rateLimitListener("local"));
+		return new RateGate(settings.permitsPerSecond(), System::nanoTime, listener);
 	}
 
 }

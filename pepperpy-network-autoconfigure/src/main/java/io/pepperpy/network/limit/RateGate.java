@@ -1,4 +1,4 @@
-package io.pepperpy.network.http;
+package io.pepperpy.network.limit;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,7 +22,7 @@ import reactor.core.scheduler.Schedulers;
  * has its own longest wait (its deadline), decided before a slot is reserved; and a server's {@code Retry-After}
  * on a 429 pauses every caller of the client, including those already waiting.
  * <p>
- * Public only so that the TCP client shares it; it is an implementation class, not part of the stable API.
+ * Public so that the HTTP and TCP clients share it; it is an implementation class, not part of the stable API.
  */
 public final class RateGate implements PermitGate {
 
@@ -42,28 +42,12 @@ public final class RateGate implements PermitGate {
 			this.maxWait = maxWait;
 		}
 
-		Duration waitTime() {
+		public Duration waitTime() {
 			return this.wait;
 		}
 
-		Duration maxWait() {
+		public Duration maxWait() {
 			return this.maxWait;
-		}
-
-	}
-
-	/**
-	 * Told how long each permit took.
-	 */
-	@FunctionalInterface
-	public interface WaitListener {
-
-		void waited(long nanos);
-
-		/**
-		 * Called when a caller is refused a permit because the wait would exceed its longest wait.
-		 */
-		default void denied() {
 		}
 
 	}
@@ -93,7 +77,7 @@ public final class RateGate implements PermitGate {
 
 	private final LongSupplier clock;
 
-	private final WaitListener listener;
+	private final RateLimitListener listener;
 
 	private final Object lock = new Object();
 
@@ -129,7 +113,7 @@ public final class RateGate implements PermitGate {
 	 * @param clock a nanosecond clock
 	 * @param listener told how long each permit took
 	 */
-	public RateGate(int permitsPerSecond, LongSupplier clock, WaitListener listener) {
+	public RateGate(int permitsPerSecond, LongSupplier clock, RateLimitListener listener) {
 		this.intervalNanos = (permitsPerSecond > 0) ? Math.max(1, 1_000_000_000L / permitsPerSecond) : 0;
 		this.clock = clock;
 		this.listener = listener;

@@ -1,4 +1,4 @@
-package io.pepperpy.network.http;
+package io.pepperpy.network.limit;
 
 import java.time.Duration;
 import java.util.ArrayList;

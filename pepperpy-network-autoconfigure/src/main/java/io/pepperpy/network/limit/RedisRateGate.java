@@ -1,4 +1,4 @@
-package io.pepperpy.network.http;
+package io.pepperpy.network.limit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +11,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,7 +29,7 @@ import reactor.core.publisher.Mono;
  * that cancels while waiting cannot give its slot back in Redis: the slot is lost (at most one per cancelled
  * caller), which errs on the side of the partner's quota.
  */
-final class RedisRateGate implements PermitGate {
+public final class RedisRateGate implements PermitGate {
 
 	/**
 	 * KEYS[1] the limit's hash; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
@@ -81,9 +80,7 @@ final class RedisRateGate implements PermitGate {
 
 	private final RateGate fallback;
 
-	private final RateGate.WaitListener listener;
-
-	private final ClientMetrics metrics;
+	private final RateLimitListener listener;
 
 	private final LongSupplier clock;
 
@@ -102,32 +99,40 @@ final class RedisRateGate implements PermitGate {
 	 */
 	private volatile long pausedUntil;
 
-	private RedisRateGate(StatefulRedisConnection<String, String> connection, HttpConfig config,
-			ClientMetrics metrics, LongSupplier clock) {
+	private RedisRateGate(StatefulRedisConnection<String, String> connection, RateLimitSettings settings,
+			RateLimitListener listener, Logger logger, LongSupplier clock) {
 		this.commands = connection.reactive();
 		this.sha = this.commands.digest(SCRIPT);
-		this.keys = new String[] { config.effectiveRateLimitKey() };
-		this.interval = Long.toString((config.maxRateLimit() > 0) ? Math.max(1, 1_000_000L / config.maxRateLimit()) : 0);
-		this.commandTimeout = config.rateLimit().commandTimeout();
-		this.metrics = metrics;
-		this.listener = metrics.rateLimitListener("redis");
+		this.keys = new String[] { settings.key() };
+		int rate = settings.permitsPerSecond();
+		this.interval = Long.toString((rate > 0) ? Math.max(1, 1_000_000L / rate) : 0);
+		this.commandTimeout = settings.commandTimeout();
+		this.listener = listener;
 		this.clock = clock;
-		int share = (config.maxRateLimit() > 0)
-				? Math.max(1, config.maxRateLimit() / config.rateLimit().expectedInstances()) : 0;
-		this.fallback = new RateGate(share, clock, this.listener);
-		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
-		this.description = "HTTP client '" + config.name() + "' (Redis key " + config.effectiveRateLimitKey()
-				+ ", max-rate-limit " + config.maxRateLimit() + ", local share " + share + "/s with expected-instances "
-				+ config.rateLimit().expectedInstances() + ")";
+		int share = (rate > 0) ? Math.max(1, rate / settings.expectedInstances()) : 0;
+		this.fallback = new RateGate(share, clock, listener);
+		this.logger = logger;
+		this.description = settings.owner() + " (Redis key " + settings.key() + ", max-rate-limit " + rate
+				+ ", local share " + share + "/s with expected-instances " + settings.expectedInstances() + ")";
 	}
 
+	/**
+	 * Create a gate on a Redis connection.
+	 * @param settings the limit, with its Redis key
+	 * @param connection a Lettuce {@code StatefulRedisConnection<String, String>}
+	 * @param listener told what the gate did
+	 * @param logger where the gate logs its fall-back and recovery
+	 * @return the gate
+	 */
 	@SuppressWarnings("unchecked")
-	static RedisRateGate create(HttpConfig config, Object connection, ClientMetrics metrics) {
+	public static RedisRateGate create(RateLimitSettings settings, Object connection, RateLimitListener listener,
+			Logger logger) {
 		if (!(connection instanceof StatefulRedisConnection<?, ?> redis)) {
 			throw new IllegalArgumentException("the Redis connection must be a Lettuce StatefulRedisConnection but was "
 					+ connection.getClass().getName());
 		}
-		return new RedisRateGate((StatefulRedisConnection<String, String>) redis, config, metrics, System::nanoTime);
+		return new RedisRateGate((StatefulRedisConnection<String, String>) redis, settings, listener, logger,
+				System::nanoTime);
 	}
 
 	@Override
@@ -253,7 +258,7 @@ final class RedisRateGate implements PermitGate {
 	private void unreachable(Throwable ex) {
 		this.nextProbe = this.clock.getAsLong() + PROBE_INTERVAL.toNanos();
 		if (this.degraded.compareAndSet(false, true)) {
-			this.metrics.rateLimitFallback();
+			this.listener.fellBack();
 			String reason = (ex instanceof java.util.concurrent.TimeoutException)
 					? "no answer within rate-limit.redis.command-timeout " + this.commandTimeout.toMillis() + " ms"
 					: ex.toString();
