@@ -119,6 +119,25 @@ final class ClientMetrics {
 		return (status >= 100 && status < STATUS.length) ? STATUS[status] : Integer.toString(status);
 	}
 
+	/**
+	 * Return the {@code outcome} tag of a status, as Spring's {@code http.client.requests} names it.
+	 */
+	static String outcome(int status) {
+		if (status >= 200 && status < 300) {
+			return "SUCCESS";
+		}
+		if (status >= 300 && status < 400) {
+			return "REDIRECTION";
+		}
+		if (status >= 400 && status < 500) {
+			return "CLIENT_ERROR";
+		}
+		if (status >= 500 && status < 600) {
+			return "SERVER_ERROR";
+		}
+		return (status >= 100 && status < 200) ? "INFORMATIONAL" : "UNKNOWN";
+	}
+
 	void call(String method, String uri, String status, String outcome, String exception, long nanos) {
 		if (this.registry == null) {
 			return;

@@ -1,0 +1,266 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.pepperpy.network.NetworkException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One attempt of a call: the interceptors' {@code preRequest} hooks (in order), the request sent through
+ * WebClient, the interceptors' {@code postResponse} hooks (in reverse order), then what the
+ * {@link FollowUpDecider} decides for the response: deliver it to the caller's {@link ResponseHandler}, follow a
+ * redirect (within the same attempt, so the interceptors run once per attempt), retry, or fail. The whole attempt,
+ * redirects and body included, is bounded by the per-attempt {@code timeout}, run on a wheel timer; whatever it
+ * fails with becomes a {@link NetworkException}.
+ */
+final class Attempt {
+
+	/**
+	 * The request attribute WebClient's observation reads the URI template from.
+	 */
+	static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
+
+	/**
+	 * What an attempt that did not fail ends with: the caller's result, or the retry the decider ordered.
+	 *
+	 * @param <R> the result type
+	 */
+	static final class Result<R> {
+
+		final @Nullable R value;
+
+		/** The delay before the next attempt, or {@code -1} when this is the result. */
+		final long retryDelayMillis;
+
+		private Result(@Nullable R value, long retryDelayMillis) {
+			this.value = value;
+			this.retryDelayMillis = retryDelayMillis;
+		}
+
+		static <R> Result<R> delivered(R value) {
+			return new Result<>(value, -1);
+		}
+
+		static <R> Result<R> retryIn(long delayMillis) {
+			return new Result<>(null, delayMillis);
+		}
+
+		boolean isRetry() {
+			return this.retryDelayMillis >= 0;
+		}
+
+	}
+
+	private final HttpConfig config;
+
+	private final List<RequestInterceptor> interceptors;
+
+	private final List<RequestInterceptor> reversedInterceptors;
+
+	private final FollowUpDecider decider;
+
+	private final ResponseDecoder decoder;
+
+	private final PoolStats poolStats;
+
+	private final ClientMetrics metrics;
+
+	private final Redactor redactor;
+
+	private final Logger logger;
+
+	private final Mono<Object> timeoutFallback;
+
+	Attempt(HttpConfig config, FollowUpDecider decider, ResponseDecoder decoder, PoolStats poolStats,
+			ClientMetrics metrics, Redactor redactor, Logger logger) {
+		this.config = config;
+		this.interceptors = config.interceptors();
+		List<RequestInterceptor> reversed = new ArrayList<>(config.interceptors());
+		Collections.reverse(reversed);
+		this.reversedInterceptors = List.copyOf(reversed);
+		this.decider = decider;
+		this.decoder = decoder;
+		this.poolStats = poolStats;
+		this.metrics = metrics;
+		this.redactor = redactor;
+		this.logger = logger;
+		this.timeoutFallback = timeoutError(config.timeout());
+	}
+
+	<R> Mono<Result<R>> run(CallState<R> state, int number) {
+		Call call = state.call;
+		int pendingMax = this.config.pool().pendingAcquireMaxCount();
+		if (this.poolStats.saturated(pendingMax)) {
+			// Refused here rather than by the pool: the same outcome without building the WebClient request,
+			// its observation and its error chain, so that refusing stays cheap when the client is overloaded.
+			return Mono.error(NetworkException.of(NetworkException.Kind.POOL_EXHAUSTED,
+					call.method().name() + " " + call.displayUrl() + " was not sent: no connection available ("
+							+ pendingMax + " requests already wait for one, pool.pending-acquire-max-count); raise "
+							+ "pool.max-connections or pool.pending-acquire-max-count, or send less",
+					call.method().name(), call.displayUrl(), null));
+		}
+		long start = System.nanoTime();
+		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
+				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number);
+		Mono<Result<R>> exchange;
+		if (this.interceptors.isEmpty()) {
+			exchange = send(state, request, start, 0, call.body() != null);
+		}
+		else {
+			exchange = Flux.fromIterable(this.interceptors)
+				.concatMap((interceptor) -> invoke(interceptor, "preRequest", call,
+						() -> interceptor.preRequest(request)))
+				.then(Mono.defer(() -> {
+					checkInterceptedHeaders(request);
+					return send(state, request, start, 0, call.body() != null);
+				}));
+		}
+		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()), TimeoutScheduler.INSTANCE)
+			.onErrorMap((ex) -> !(ex instanceof NetworkException),
+					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
+			.doOnError((ex) -> {
+				if (ex instanceof NetworkException network && network.kind() != NetworkException.Kind.STATUS) {
+					this.metrics.attempt(call.method().name(), state.uriTag, "CLIENT_ERROR", "UNKNOWN");
+				}
+				if (this.logger.isDebugEnabled()) {
+					this.logger.debug("{} {} attempt {} failed after {} ms: {}", call.method(), call.displayUrl(),
+							number, (System.nanoTime() - start) / 1_000_000, ex.getMessage());
+				}
+			});
+	}
+
+	/**
+	 * The fallback of the per-attempt timeout: a {@link TimeoutException} made only when the timeout fires.
+	 * Without a fallback, {@code Mono.timeout} builds its description string on every subscription.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> Mono<T> timeoutFallback(Duration timeout) {
+		return (Mono<T>) (timeout.equals(this.config.timeout()) ? this.timeoutFallback : timeoutError(timeout));
+	}
+
+	private static Mono<Object> timeoutError(Duration timeout) {
+		return Mono.error(() -> new TimeoutException("no complete response within " + timeout));
+	}
+
+	private <R> Mono<Result<R>> send(CallState<R> state, InterceptedRequest request, long start, int hop,
+			boolean sendBody) {
+		Call call = state.call;
+		HttpHeaders headers = request.headers();
+		if (this.logger.isTraceEnabled()) {
+			this.logger.trace("{} {} attempt {} request headers {}", request.method(), this.redactor.url(request.url()),
+					request.attempt(), this.redactor.headers(headers));
+		}
+		WebClient.RequestBodySpec spec = call.webClient()
+			.method(request.method())
+			.uri(request.url())
+			.attribute(URI_TEMPLATE_ATTRIBUTE, call.uriTemplate());
+		if (!headers.isEmpty()) {
+			spec = spec.headers((target) -> target.putAll(headers));
+		}
+		WebClient.RequestHeadersSpec<?> ready = (sendBody && call.body() != null) ? spec.body(call.body()) : spec;
+		return ready.exchangeToMono((response) -> receive(state, request, response, start, hop, sendBody));
+	}
+
+	private <R> Mono<Result<R>> receive(CallState<R> state, InterceptedRequest request, ClientResponse response,
+			long start, int hop, boolean sendBody) {
+		Call call = state.call;
+		HttpStatusCode status = response.statusCode();
+		state.lastStatus = status.value();
+		this.metrics.attempt(call.method().name(), state.uriTag, ClientMetrics.status(status.value()),
+				ClientMetrics.outcome(status.value()));
+		if (this.logger.isDebugEnabled()) {
+			this.logger.debug("{} {} -> {} in {} ms (attempt {})", request.method(), call.displayUrl(), status.value(),
+					(System.nanoTime() - start) / 1_000_000, request.attempt());
+			if (this.logger.isTraceEnabled()) {
+				this.logger.trace("{} {} attempt {} response headers {}", request.method(), call.displayUrl(),
+						request.attempt(), this.redactor.headers(response.headers().asHttpHeaders()));
+			}
+		}
+		if (this.reversedInterceptors.isEmpty()) {
+			return followUp(state, request, response, start, hop, sendBody);
+		}
+		InterceptedResponse intercepted = new InterceptedResponse(request, status,
+				HttpHeaders.readOnlyHttpHeaders(response.headers().asHttpHeaders()));
+		return Flux.fromIterable(this.reversedInterceptors)
+			.concatMap((interceptor) -> invoke(interceptor, "postResponse", call,
+					() -> interceptor.postResponse(intercepted)))
+			.then(Mono.defer(() -> followUp(state, request, response, start, hop, sendBody)));
+	}
+
+	private <R> Mono<Result<R>> followUp(CallState<R> state, InterceptedRequest request, ClientResponse response,
+			long start, int hop, boolean sendBody) {
+		FollowUpDecider.FollowUp next = this.decider.onResponse(state, request, response, hop, sendBody);
+		if (next == FollowUpDecider.Deliver.INSTANCE) {
+			return state.handler.handle(state.call, response).map(Result::delivered);
+		}
+		if (next instanceof FollowUpDecider.Redirect redirect) {
+			return response.releaseBody()
+				.then(Mono.defer(() -> send(state, redirect.next(), start, hop + 1, redirect.sendBody())));
+		}
+		if (next instanceof FollowUpDecider.Retry retry) {
+			return response.releaseBody().thenReturn(Result.retryIn(retry.delayMillis()));
+		}
+		if (next instanceof FollowUpDecider.RaiseStatus raise) {
+			return this.decoder.statusError(state.call, response, raise.refusal());
+		}
+		return response.releaseBody().then(Mono.error(((FollowUpDecider.Fail) next).error()));
+	}
+
+	/**
+	 * Check the headers again after interceptors could change them.
+	 */
+	private void checkInterceptedHeaders(InterceptedRequest request) {
+		request.headers().forEach((name, values) -> values.forEach((value) -> {
+			try {
+				HeaderChecks.check(name, value, "request");
+			}
+			catch (IllegalArgumentException ex) {
+				String displayUrl = this.redactor.url(request.url());
+				throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
+						"Refusing " + request.method() + " " + displayUrl + ": " + ex.getMessage(),
+						request.method().name(), displayUrl, null);
+			}
+		}));
+	}
+
+	private Mono<Void> invoke(RequestInterceptor interceptor, String hook, Call call,
+			Supplier<@Nullable Mono<Void>> invocation) {
+		Mono<Void> result;
+		try {
+			result = invocation.get();
+		}
+		catch (RuntimeException ex) {
+			return Mono.error(interceptorFailure(interceptor, hook, call, ex));
+		}
+		if (result == null) {
+			return Mono.error(interceptorFailure(interceptor, hook, call,
+					new IllegalStateException(hook + " returned null instead of a Mono")));
+		}
+		return result.onErrorMap((ex) -> interceptorFailure(interceptor, hook, call, ex));
+	}
+
+	private static NetworkException interceptorFailure(RequestInterceptor interceptor, String hook, Call call,
+			Throwable ex) {
+		if (ex instanceof NetworkException network && network.kind() == NetworkException.Kind.INTERCEPTOR) {
+			return network;
+		}
+		return NetworkException.of(NetworkException.Kind.INTERCEPTOR,
+				"Interceptor " + interceptor.getClass().getName() + "." + hook + " failed for " + call.method() + " "
+						+ call.displayUrl() + ": " + ex.getMessage(),
+				call.method().name(), call.displayUrl(), ex);
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+
+import io.pepperpy.network.NetworkException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.observability.DefaultSignalListener;
+
+import org.springframework.util.backoff.BackOffExecution;
+
+/**
+ * The state of one call across its attempts: which attempt runs, the backoff started by the first retry, the
+ * last status seen, and the deadline. It is also the listener that records the call's outcome once in
+ * {@code pepperpy.http.client.calls} (one {@code tap} operator for the whole call, instead of a peek per signal).
+ *
+ * @param <R> the result type
+ */
+final class CallState<R> extends DefaultSignalListener<R> {
+
+	private static final Throwable CANCELLED = new CancellationException("cancelled");
+
+	final Call call;
+
+	final ResponseHandler<R> handler;
+
+	final long startNanos = System.nanoTime();
+
+	/** When the deadline passes, on {@link System#nanoTime()}, or {@link Long#MAX_VALUE} without one. */
+	final long deadlineNanos;
+
+	/** The {@code uri} tag, worked out once; empty when neither meters nor observations need it. */
+	final String uriTag;
+
+	private final ClientMetrics metrics;
+
+	/** The number of the attempt running now, from 1. */
+	int attempt;
+
+	/** The status of the last response, 0 before any. */
+	int lastStatus;
+
+	/** The retry policy's backoff, started by the first retry. */
+	@Nullable BackOffExecution backOff;
+
+	private boolean recorded;
+
+	CallState(Call call, ResponseHandler<R> handler, ClientMetrics metrics, boolean tagged) {
+		this.call = call;
+		this.handler = handler;
+		this.metrics = metrics;
+		this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos() : Long.MAX_VALUE;
+		this.uriTag = tagged ? metrics.uriTag(call.uriTemplate()) : "";
+	}
+
+	boolean hasDeadline() {
+		return this.deadlineNanos != Long.MAX_VALUE;
+	}
+
+	/**
+	 * Return how long is left before the deadline, or {@code limit} when that is shorter (or there is none).
+	 */
+	Duration remaining(Duration limit) {
+		if (!hasDeadline()) {
+			return limit;
+		}
+		Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
+		return (remaining.compareTo(limit) < 0) ? remaining : limit;
+	}
+
+	NetworkException deadlineExceeded() {
+		Duration deadline = this.call.deadline();
+		return NetworkException.of(NetworkException.Kind.TIMEOUT,
+				this.call.method() + " " + this.call.displayUrl() + " did not complete within its deadline of "
+						+ deadline.toMillis() + " ms (" + this.attempt + " attempt(s))",
+				this.call.method().name(), this.call.displayUrl(), new TimeoutException("deadline " + deadline));
+	}
+
+	// The call's outcome, recorded once: on the value (a downstream that cancels after it has still succeeded), or
+	// on completion when there is none.
+
+	@Override
+	public void doOnNext(R value) {
+		record(null);
+	}
+
+	@Override
+	public void doOnComplete() {
+		record(null);
+	}
+
+	@Override
+	public void doOnError(Throwable error) {
+		record(error);
+	}
+
+	@Override
+	public void doOnCancel() {
+		record(CANCELLED);
+	}
+
+	private void record(@Nullable Throwable error) {
+		if (this.recorded) {
+			return;
+		}
+		this.recorded = true;
+		String status = (this.lastStatus > 0) ? ClientMetrics.status(this.lastStatus) : "CLIENT_ERROR";
+		String outcome;
+		String exception = "none";
+		if (error == null) {
+			outcome = ClientMetrics.outcome(this.lastStatus);
+		}
+		else if (error == CANCELLED) {
+			outcome = "UNKNOWN";
+			exception = "CancellationException";
+		}
+		else {
+			outcome = (error instanceof NetworkException network && network.kind() == NetworkException.Kind.STATUS)
+					? ClientMetrics.outcome(network.status()) : "UNKNOWN";
+			exception = (error instanceof NetworkException network) ? network.kind().name()
+					: error.getClass().getSimpleName();
+			if (!(error instanceof NetworkException network && network.status() > 0)) {
+				status = "CLIENT_ERROR";
+			}
+		}
+		this.metrics.call(this.call.method().name(), this.uriTag, status, outcome, exception,
+				System.nanoTime() - this.startNanos);
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.limit.RateGate;
+import reactor.core.publisher.Mono;
+
+/**
+ * The limiter stage, applied with {@code transform} to each attempt (so a retry takes a permit too): subscribes
+ * to the attempt once the client's {@link PermitGate} hands out a permit, waiting on a Reactor timer at most
+ * {@code rate-limit-timeout} or what is left of the deadline, whichever is shorter. A caller refused a permit
+ * fails with {@link NetworkException.Kind#RATE_LIMITED} and its request is never sent. When the gate is open (no
+ * limit, no pause) the attempt goes through untouched, at no cost.
+ *
+ * @param <T> the attempt's result type
+ */
+final class RateLimitOperator<T> implements Function<Mono<T>, Mono<T>> {
+
+	private final PermitGate gate;
+
+	private final CallState<?> state;
+
+	private final Duration rateLimitTimeout;
+
+	RateLimitOperator(PermitGate gate, CallState<?> state, Duration rateLimitTimeout) {
+		this.gate = gate;
+		this.state = state;
+		this.rateLimitTimeout = rateLimitTimeout;
+	}
+
+	@Override
+	public Mono<T> apply(Mono<T> attempt) {
+		if (this.gate.isOpen()) {
+			return attempt;
+		}
+		return this.gate.acquire(this.state.remaining(this.rateLimitTimeout))
+			.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited)
+			.then(attempt);
+	}
+
+	private NetworkException rateLimited(RateGate.PermitUnavailableException ex) {
+		Call call = this.state.call;
+		return NetworkException.of(NetworkException.Kind.RATE_LIMITED,
+				call.method() + " " + call.displayUrl() + " was not sent: " + ex.getMessage()
+						+ " (rate-limit-timeout or deadline)",
+				call.method().name(), call.displayUrl(), ex);
+	}
+
+}
