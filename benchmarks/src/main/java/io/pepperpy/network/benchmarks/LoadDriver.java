@@ -15,7 +15,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
-import io.pepperpy.network.http.NetworkException;
+import io.pepperpy.network.NetworkException;
 
 /**
  * Drives one arm open loop (requests sent at fixed intended times, latency measured from the intended time so a

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pepperpy.network.http.RateGate;
+import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.limit.RateLimitListener;
 
 /**
  * The client's limiter alone, without HTTP: one driver thread asks for permits open loop at 3 × the limit, each
@@ -28,7 +29,7 @@ public final class RateGateBenchmark {
 		long seconds = Long.parseLong(args[1]);
 		long maxWaitMillis = Long.parseLong(args[2]);
 		AtomicLong denied = new AtomicLong();
-		RateGate gate = new RateGate(rate, System::nanoTime, new RateGate.WaitListener() {
+		RateGate gate = new RateGate(rate, System::nanoTime, new RateLimitListener() {
 			@Override
 			public void waited(long nanos) {
 			}
