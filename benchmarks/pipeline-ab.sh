@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# What a change of the request pipeline costs: the same paired measurement on a baseline build and on this
+# checkout, in one run. For each build: JMH allocation per request (ours and plain WebClient, JSON) and
+# PairedRounds (CPU per request, ours / plain WebClient in the same JVM, at 2,000 req/s and at 16 in flight,
+# median and spread of the rounds' ratios). nginx (one worker) on CPU 1, each client JVM on CPU 0.
+#
+#   benchmarks/pipeline-ab.sh [BASE_REF] [ROUNDS]     # default: BASE_REF=52428a3 (before issue 17), ROUNDS=9
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BASE=${1:-52428a3}
+ROUNDS=${2:-9}
+PORT=${BENCH_PORT:-18081}
+URL="http://127.0.0.1:$PORT"
+OUT="$ROOT/benchmarks/target/pipeline-ab"
+mkdir -p "$OUT"
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+	apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+NGX=$(mktemp -d)
+trap '[[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null; rm -rf "$NGX"; git worktree remove --force "$OUT/base" 2>/dev/null || true' EXIT
+mkdir -p "$NGX/html" "$NGX/logs"
+cp "$ROOT/benchmarks/payload/user.json" "$NGX/html/json.json"
+chmod -R a+rX "$NGX"
+cat > "$NGX/nginx.conf" <<CONF
+worker_processes 1;
+pid $NGX/nginx.pid;
+error_log $NGX/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	keepalive_requests 100000000;
+	keepalive_timeout 120s;
+	server {
+		listen 127.0.0.1:$PORT reuseport backlog=4096;
+		root $NGX/html;
+		location = /json { default_type application/json; try_files /json.json =404; }
+	}
+}
+CONF
+taskset -c 1 "$NGINX" -p "$NGX" -c "$NGX/nginx.conf"
+
+build() { # $1: source tree, $2: name
+	(cd "$1" && ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package)
+	local cp="$1/benchmarks/target/classes:$(cat "$1/benchmarks/target/classpath.txt")"
+	mkdir -p "$OUT/$2-classes"
+	javac -q -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedRounds.java" 2>/dev/null \
+		|| javac -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedRounds.java"
+	echo "$OUT/$2-classes:$cp" > "$OUT/$2.cp"
+}
+rm -rf "$OUT/base"
+git worktree add -q --detach "$OUT/base" "$BASE"
+build "$OUT/base" base
+build "$ROOT" head
+JVM=(-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url="$URL")
+for name in base head; do
+	echo "== $name: allocation per request (JMH -prof gc, JSON)"
+	taskset -c 0 java "${JVM[@]}" -cp "$(cat "$OUT/$name.cp")" org.openjdk.jmh.Main AllocationBenchmark -prof gc -f 1 \
+		-wi 2 -w 1s -i 5 -r 1s -p decode=JSON -p arm=WEBCLIENT,OURS -jvmArgs "${JVM[*]}" > "$OUT/$name-jmh.log"
+	grep -E "^AllocationBenchmark.request:gc.alloc.rate.norm " "$OUT/$name-jmh.log"
+done
+for name in base head; do
+	echo "== $name: CPU per request, ours / plain WebClient"
+	taskset -c 0 java "${JVM[@]}" -cp "$(cat "$OUT/$name.cp")" io.pepperpy.network.benchmarks.PairedRounds "$ROUNDS" 1 \
+		| tee "$OUT/$name-cpu.log" | grep -E "^ratio"
+done
