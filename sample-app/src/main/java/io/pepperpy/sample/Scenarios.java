@@ -22,8 +22,8 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * The brief's scenarios, run once at start-up against the configured base URL. The sample blocks on each call to
- * print results in order; library code never blocks.
+ * The PepperPy Network module's scenarios, run once at start-up against the configured base URL. The sample
+ * blocks on each call to print results in order; library code never blocks.
  */
 @Component
 class Scenarios implements ApplicationRunner, ExitCodeGenerator {

@@ -8,7 +8,7 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * The brief's {@code APIClient} as a declarative interface, backed by the named client {@code users}.
+ * The PepperPy Network module's {@code APIClient} as a declarative interface, backed by the named client {@code users}.
  */
 interface UsersApi {
 

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
- * The brief's {@code AuthInterceptor}: sets {@code Authorization: Bearer <token>} on every attempt.
+ * The PepperPy Network module's {@code AuthInterceptor}: sets {@code Authorization: Bearer <token>} on every attempt.
  * <p>
  * The token is either fixed or comes from a supplier that is asked again before every attempt, so a supplier
  * that caches and refreshes its token (for example when it expires) gives a retry a fresh token. The supplier

@@ -17,7 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * A resilient HTTP client over Spring's {@link WebClient} (the brief's {@code HTTPClient}).
+ * A resilient HTTP client over Spring's {@link WebClient} (the PepperPy Network module's {@code HTTPClient}).
  * <p>
  * Every verb takes a URI template and its variables ({@code client.get("/users/{id}", 42)}); variables are
  * encoded, so they can never change the path or the host. The returned {@link RequestSpec} sets per-request
@@ -172,7 +172,7 @@ public interface HttpClient extends AutoCloseable {
 	}
 
 	/**
-	 * Create a standalone client with the brief's defaults.
+	 * Create a standalone client with the PepperPy Network module's defaults.
 	 * @return a new client
 	 */
 	static HttpClient create() {
@@ -526,7 +526,7 @@ public interface HttpClient extends AutoCloseable {
 	}
 
 	/**
-	 * Parts of a multipart request (the brief's {@code FormData}).
+	 * Parts of a multipart request (the PepperPy Network module's {@code FormData}).
 	 */
 	interface MultipartSpec {
 

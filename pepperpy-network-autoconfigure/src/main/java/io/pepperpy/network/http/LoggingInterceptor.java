@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The brief's {@code LoggingInterceptor}: logs every attempt going out and every response coming back, at INFO,
- * on the logger {@code io.pepperpy.network.http.LoggingInterceptor}. URLs and headers are redacted: user info,
+ * The PepperPy Network module's {@code LoggingInterceptor}: logs every attempt going out and every response
+ * coming back, at INFO, on the logger {@code io.pepperpy.network.http.LoggingInterceptor}. URLs and headers are redacted: user info,
  * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie}, {@code Set-Cookie} and the given header and
  * query-parameter names never appear.
  * <p>

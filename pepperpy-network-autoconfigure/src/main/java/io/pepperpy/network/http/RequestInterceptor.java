@@ -4,7 +4,7 @@ import io.pepperpy.network.NetworkException;
 import reactor.core.publisher.Mono;
 
 /**
- * Hooks around every attempt of an {@link HttpClient} call (the brief's {@code pre_request} /
+ * Hooks around every attempt of an {@link HttpClient} call (the PepperPy Network module's {@code pre_request} /
  * {@code post_response}).
  * <p>
  * Both hooks are optional and asynchronous. They run <em>once per attempt</em>: a call that is retried twice runs
