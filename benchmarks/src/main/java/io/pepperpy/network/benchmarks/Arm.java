@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import io.netty.channel.ChannelOption;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -38,7 +37,6 @@ import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -66,10 +64,8 @@ public enum Arm {
 	WEBCLIENT("plain WebClient") {
 		@Override
 		BenchClient create(String baseUrl, Fixtures fixtures) {
-			WebClient client = WebClient.builder()
-				.baseUrl(baseUrl)
+			WebClient client = Connectors.plainWebClient(baseUrl, Connectors.pool("plain-webclient"))
 				.observationRegistry(fixtures.observationRegistry)
-				.clientConnector(new ReactorClientHttpConnector(ReactorNettyArm.connector("plain-webclient")))
 				.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(10 * 1024 * 1024))
 				.build();
 			return new MonoArm() {
@@ -237,37 +233,9 @@ public enum Arm {
 		private final JsonMapper jsonMapper;
 
 		ReactorNettyArm(String baseUrl, JsonMapper jsonMapper) {
-			this.provider = provider("raw-reactor-netty");
-			this.client = connector(this.provider).baseUrl(baseUrl);
+			this.provider = Connectors.pool("raw-reactor-netty");
+			this.client = Connectors.connector(this.provider).baseUrl(baseUrl);
 			this.jsonMapper = jsonMapper;
-		}
-
-		/**
-		 * The connection pool {@code DefaultHttpClient} builds.
-		 */
-		static ConnectionProvider provider(String name) {
-			io.pepperpy.network.http.HttpConfig.Pool pool = io.pepperpy.network.http.HttpConfig.Pool.DEFAULTS;
-			return ConnectionProvider.builder(name)
-				.maxConnections(pool.maxConnections())
-				.pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
-				.pendingAcquireTimeout(pool.pendingAcquireTimeout())
-				.maxIdleTime(pool.maxIdleTime())
-				.maxLifeTime(pool.maxLifeTime())
-				.evictInBackground(pool.evictionInterval())
-				.build();
-		}
-
-		static reactor.netty.http.client.HttpClient connector(String name) {
-			return connector(provider(name));
-		}
-
-		/**
-		 * The connector {@code DefaultHttpClient} builds with its default configuration.
-		 */
-		static reactor.netty.http.client.HttpClient connector(ConnectionProvider provider) {
-			return reactor.netty.http.client.HttpClient.create(provider)
-				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-				.compress(true);
 		}
 
 		@Override

@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Raw measurements, one per line: {@code part, arm, decode, parameter, round, metric, value}, tab-separated. The
- * parts append; {@link Report} reads them all back and takes medians.
+ * parts append; {@link Report} reads them all back, and {@link Statistics} takes their medians.
  */
 final class RawResults {
 

@@ -47,7 +47,6 @@ import io.pepperpy.network.http.HttpConfig;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -302,11 +301,8 @@ public final class StreamingBenchmarks {
 				}
 			};
 		}
-		ConnectionProvider provider = Arm.ReactorNettyArm.provider("plain-webclient");
-		WebClient client = WebClient.builder()
-			.baseUrl(Settings.URL)
-			.clientConnector(new ReactorClientHttpConnector(Arm.ReactorNettyArm.connector(provider)))
-			.build();
+		ConnectionProvider provider = Connectors.pool("plain-webclient");
+		WebClient client = Connectors.plainWebClient(Settings.URL, provider).build();
 		return new Downloader() {
 			@Override
 			public Mono<Path> download(String path, Path target) {
@@ -481,13 +477,7 @@ public final class StreamingBenchmarks {
 			};
 		}
 		Map<String, ConnectionPoolMetrics> pools = new ConcurrentHashMap<>();
-		ConnectionProvider provider = ConnectionProvider.builder("plain-webclient")
-			.maxConnections(pool.maxConnections())
-			.pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
-			.pendingAcquireTimeout(pool.pendingAcquireTimeout())
-			.maxIdleTime(pool.maxIdleTime())
-			.maxLifeTime(pool.maxLifeTime())
-			.evictInBackground(pool.evictionInterval())
+		ConnectionProvider provider = Connectors.pool("plain-webclient", pool)
 			.metrics(true, () -> new ConnectionProvider.MeterRegistrar() {
 				@Override
 				public void registerMetrics(String poolName, String id, SocketAddress address,
@@ -501,10 +491,7 @@ public final class StreamingBenchmarks {
 				}
 			})
 			.build();
-		WebClient client = WebClient.builder()
-			.baseUrl(Settings.URL)
-			.clientConnector(new ReactorClientHttpConnector(Arm.ReactorNettyArm.connector(provider)))
-			.build();
+		WebClient client = Connectors.plainWebClient(Settings.URL, provider).build();
 		return new Target() {
 			@Override
 			public Mono<?> request() {
