@@ -12,10 +12,14 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -163,6 +167,9 @@ final class Attempt {
 			this.logger.trace("{} {} attempt {} request headers {}", request.method(), this.redactor.url(request.url()),
 					request.attempt(), this.redactor.headers(headers));
 		}
+		if (state.exchange != null && state.request != null) {
+			return sendThroughFilter(state, state.request, state.exchange, request, start, hop, sendBody);
+		}
 		WebClient.RequestBodySpec spec = call.webClient()
 			.method(request.method())
 			.uri(request.url())
@@ -172,6 +179,37 @@ final class Attempt {
 		}
 		WebClient.RequestHeadersSpec<?> ready = (sendBody && call.body() != null) ? spec.body(call.body()) : spec;
 		return ready.exchangeToMono((response) -> receive(state, request, response, start, hop, sendBody));
+	}
+
+	/**
+	 * Send an attempt of a call that came through WebClient as an exchange of its filter chain: the request as it
+	 * came, with the interceptors' headers, the redirect's method and URL, and the per-attempt timeout also bounding
+	 * each wait for data while the caller reads the body (Reactor Netty's response timeout). A response this
+	 * attempt does not deliver is released here; a delivered one is the caller's to read.
+	 */
+	private <R> Mono<Result<R>> sendThroughFilter(CallState<R> state, ClientRequest original, ExchangeFunction next,
+			InterceptedRequest request, long start, int hop, boolean sendBody) {
+		Duration timeout = state.call.timeout();
+		ClientRequest.Builder builder = ClientRequest.from(original)
+			.method(request.method())
+			.url(request.url())
+			.headers((target) -> {
+				target.clear();
+				target.putAll(request.headers());
+			})
+			.httpRequest((httpRequest) -> {
+				if (httpRequest.getNativeRequest() instanceof HttpClientRequest reactorRequest) {
+					reactorRequest.responseTimeout(timeout);
+				}
+			});
+		if (!sendBody) {
+			builder.body(BodyInserters.empty());
+		}
+		return next.exchange(builder.build())
+			.flatMap((response) -> receive(state, request, response, start, hop, sendBody)
+				.onErrorResume((ex) -> response.releaseBody()
+					.onErrorResume((release) -> Mono.empty())
+					.then(Mono.error(ex))));
 	}
 
 	private <R> Mono<Result<R>> receive(CallState<R> state, InterceptedRequest request, ClientResponse response,

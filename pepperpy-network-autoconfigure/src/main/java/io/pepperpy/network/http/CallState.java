@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
 
 import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * The state of one call across its attempts: which attempt runs, the backoff started by the first retry, the
@@ -43,6 +45,14 @@ final class CallState<R> extends DefaultSignalListener<R> {
 
 	/** The retry policy's backoff, started by the first retry. */
 	@Nullable BackOffExecution backOff;
+
+	/**
+	 * For a call that came through WebClient (an HTTP interface's exchange, see {@link ServiceExchangeFilter}):
+	 * the request as it reached the filter, and the rest of the exchange to send each attempt with.
+	 */
+	@Nullable ClientRequest request;
+
+	@Nullable ExchangeFunction exchange;
 
 	private boolean recorded;
 

@@ -32,7 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.support.WebClientAdapter;
+import org.springframework.web.service.invoker.HttpExchangeAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 /**
@@ -86,6 +92,9 @@ final class DefaultHttpClient implements HttpClient {
 	private final ResponseDecoder decoder;
 
 	private final RetryLoop retryLoop;
+
+	/** The adapter of the client's HTTP interfaces, made on first use. */
+	private volatile @Nullable ServiceExchangeAdapter serviceAdapter;
 
 	private volatile boolean closed;
 
@@ -171,10 +180,58 @@ final class DefaultHttpClient implements HttpClient {
 	}
 
 	/**
+	 * Run an exchange that came through the client's WebClient (see {@link ServiceExchangeFilter}) through the
+	 * pipeline, with the client's settings: a 2xx response is delivered, not decoded (Spring's adapter reads it);
+	 * any other status fails as it would through the client's own requests (which is what Spring's adapter does
+	 * with it too), with why it was not retried.
+	 */
+	Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, boolean oneShotBody) {
+		return Mono.defer(() -> {
+			URI url = request.url();
+			Origins.check(this.baseUrl, url, request.method(), this.redactor);
+			HttpHeaders headers = new HttpHeaders();
+			headers.putAll(this.defaultHeaders);
+			headers.putAll(request.headers());
+			String uriTemplate = uriTemplate(request);
+			Call call = new Call(request.method(), url, this.redactor, uriTemplate, headers, request.body(),
+					oneShotBody, this.webClient, this.config.timeout(), this.config.deadline(), this.config.retries(),
+					false, this.config.retryDelay(), true, this.config.retryNonIdempotent());
+			return execute(call, (sent, response) -> Mono.just(response), request, next);
+		});
+	}
+
+	/**
+	 * The URI template of an exchange as the interface method declares it: WebClient records it resolved against
+	 * the base URL, so the base URL comes off again, and the {@code uri} tag is the same as for the client's own
+	 * requests to the same endpoint.
+	 */
+	private String uriTemplate(ClientRequest request) {
+		Object recorded = request.attribute(Attempt.URI_TEMPLATE_ATTRIBUTE).orElse(null);
+		if (!(recorded instanceof String template)) {
+			return request.url().getRawPath();
+		}
+		String base = this.config.baseUrl();
+		if (base != null) {
+			String prefix = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+			if (template.startsWith(prefix) && (template.length() == prefix.length()
+					|| template.charAt(prefix.length()) == '/' || template.charAt(prefix.length()) == '?')) {
+				String rest = template.substring(prefix.length());
+				return rest.isEmpty() ? "/" : rest;
+			}
+		}
+		return template;
+	}
+
+	/**
 	 * Run a prepared call through the pipeline: refused at once when the client is closed, otherwise counted in
 	 * flight (for a graceful close) while the retry loop runs under the call stage.
 	 */
 	<R> Mono<R> execute(Call call, ResponseHandler<R> handler) {
+		return execute(call, handler, null, null);
+	}
+
+	private <R> Mono<R> execute(Call call, ResponseHandler<R> handler, @Nullable ClientRequest request,
+			@Nullable ExchangeFunction next) {
 		return Mono.defer(() -> {
 			if (this.closed) {
 				return Mono.error(NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
@@ -186,11 +243,32 @@ final class DefaultHttpClient implements HttpClient {
 			boolean metered = this.metrics.enabled();
 			CallState<R> state = new CallState<>(call, handler, this.metrics,
 					metered || !this.observationRegistry.isNoop());
+			state.request = request;
+			state.exchange = next;
 			this.budget.recordCall();
 			return this.retryLoop.run(state)
 				.transform(new CallOperator<>(state, this.config.name(), metered, this.observationRegistry))
 				.doFinally((signal) -> this.inFlight.decrementAndGet());
 		});
+	}
+
+	@Override
+	public <S> S service(Class<S> serviceType) {
+		return HttpServiceProxyFactory.builderFor(exchangeAdapter()).build().createClient(serviceType);
+	}
+
+	@Override
+	public HttpExchangeAdapter exchangeAdapter() {
+		ServiceExchangeAdapter adapter = this.serviceAdapter;
+		if (adapter == null) {
+			WebClient services = this.webClient.mutate()
+				.uriBuilderFactory(this.uriBuilderFactory)
+				.filter(new ServiceExchangeFilter(this))
+				.build();
+			adapter = new ServiceExchangeAdapter(WebClientAdapter.create(services), this.redactor);
+			this.serviceAdapter = adapter;
+		}
+		return adapter;
 	}
 
 	@Override

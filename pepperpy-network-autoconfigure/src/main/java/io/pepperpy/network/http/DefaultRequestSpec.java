@@ -317,23 +317,7 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 	}
 
 	private void checkOrigin(URI url) {
-		URI base = this.client.baseUrl();
-		if (base != null && !Origins.same(base, url)) {
-			String displayUrl = this.client.redactor().url(url);
-			throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST,
-					"Refusing " + this.method + " " + displayUrl + ": it is outside the origin of the base URL "
-							+ Origins.of(base) + ", and default headers (credentials) are only sent there; "
-							+ "use a client without base-url (or a separate client) for other hosts",
-					this.method.name(), displayUrl, null);
-		}
-		String scheme = url.getScheme();
-		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-				|| url.getHost() == null) {
-			String displayUrl = this.client.redactor().url(url);
-			throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, "Refusing " + this.method + " "
-					+ displayUrl + ": the URL must be absolute http(s) (no base-url is configured)",
-					this.method.name(), displayUrl, null);
-		}
+		Origins.check(this.client.baseUrl(), url, this.method, this.client.redactor());
 	}
 
 	private void checkHeaders(HttpHeaders headers, URI url) {

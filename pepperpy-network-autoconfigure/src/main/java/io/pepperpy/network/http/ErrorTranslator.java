@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.TransportErrors;
 import reactor.netty.http.client.PrematureCloseException;
@@ -29,6 +30,12 @@ final class ErrorTranslator {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
 					request + " timed out: no complete response within " + TransportErrors.format(timeout)
 							+ " (timeout, from connect to the last byte of the body)",
+					method, url, cause);
+		}
+		if (TransportErrors.find(ex, ReadTimeoutException.class) != null) {
+			return NetworkException.of(NetworkException.Kind.TIMEOUT,
+					request + " timed out: no data from the server for " + TransportErrors.format(timeout)
+							+ " while reading the response (timeout)",
 					method, url, cause);
 		}
 		if (cause instanceof DataBufferLimitException) {

@@ -15,6 +15,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.service.invoker.HttpExchangeAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 /**
  * A resilient HTTP client over Spring's {@link WebClient} (the PepperPy Network module's {@code HTTPClient}).
@@ -159,17 +161,23 @@ public interface HttpClient extends AutoCloseable {
 
 	/**
 	 * Create a client for a Spring {@code @HttpExchange} interface, backed by this client: its methods get this
-	 * client's base URL, headers, retries, rate limit, interceptors and metrics.
+	 * client's base URL, headers, retries, rate limit, interceptors, metrics and typed errors, and every argument
+	 * and return type Spring defines for HTTP interfaces (forms, multipart, reactive bodies, streams, entities).
 	 * @param <S> the interface type
 	 * @param serviceType the interface
 	 * @return the proxy
 	 */
 	default <S> S service(Class<S> serviceType) {
-		return org.springframework.web.service.invoker.HttpServiceProxyFactory
-			.builderFor(new HttpClientExchangeAdapter(this))
-			.build()
-			.createClient(serviceType);
+		return HttpServiceProxyFactory.builderFor(exchangeAdapter()).build().createClient(serviceType);
 	}
+
+	/**
+	 * Return the adapter through which Spring's HTTP interface proxies send their requests with this client, for
+	 * an {@link HttpServiceProxyFactory} of your own (HTTP service groups whose name is this client's get it
+	 * without code).
+	 * @return the adapter
+	 */
+	HttpExchangeAdapter exchangeAdapter();
 
 	/**
 	 * Create a standalone client with the PepperPy Network module's defaults.

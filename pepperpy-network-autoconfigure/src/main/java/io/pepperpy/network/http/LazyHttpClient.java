@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.service.invoker.HttpExchangeAdapter;
 
 /**
  * The client {@link HttpClient.Builder#build()} returns: it keeps what the client is built from and makes the
@@ -123,6 +124,11 @@ final class LazyHttpClient implements HttpClient {
 		WebClient.Builder supplied = (this.webClientBuilderSupplier != null) ? this.webClientBuilderSupplier.get()
 				: null;
 		return (supplied != null) ? supplied.clone() : WebClient.builder();
+	}
+
+	@Override
+	public HttpExchangeAdapter exchangeAdapter() {
+		return new LazyExchangeAdapter(this::client);
 	}
 
 	@Override
