@@ -6,21 +6,19 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.web.service.registry.ImportHttpServices;
 
 /**
- * Uses the starter only through {@code application.yml} and an injected {@code HttpClient}.
+ * Uses the starter only through {@code application.yml}, an injected {@code HttpClient}, and an HTTP service
+ * group: {@code @ImportHttpServices(group = "users")} is served by the named client {@code users}.
  * <p>
  * With no {@code pepperpy.network.http.base-url} given (argument, environment or system property), it starts an
  * embedded demo API on a free loopback port and points the client at it; likewise, with no
  * {@code pepperpy.network.tcp.host}, an embedded TCP echo server for the {@code TcpClient}.
  */
 @SpringBootApplication
+@ImportHttpServices(group = "users", types = UsersApi.class)
 public class SampleApplication {
-
-	@org.springframework.context.annotation.Bean
-	UsersApi usersApi(@org.springframework.beans.factory.annotation.Qualifier("users") io.pepperpy.network.http.HttpClient users) {
-		return users.service(UsersApi.class);
-	}
 
 	public static void main(String[] args) {
 		System.exit(run(args));

@@ -8,7 +8,8 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * The PepperPy Network module's {@code APIClient} as a declarative interface, backed by the named client {@code users}.
+ * The PepperPy Network module's {@code APIClient} as a declarative interface, in the HTTP service group
+ * {@code users} ({@link SampleApplication}), which the named client {@code users} serves.
  */
 interface UsersApi {
 
