@@ -3,13 +3,14 @@ package io.pepperpy.network.http;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
+
 /**
- * Parses a {@code Retry-After} header: delay-seconds or an HTTP-date (RFC 9110).
+ * Parses a {@code Retry-After} header: delay-seconds or an HTTP-date in any of the three forms RFC 9110 requires
+ * recipients to accept.
  */
 final class RetryAfter {
 
@@ -35,12 +36,18 @@ final class RetryAfter {
 				return Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
 			}
 		}
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, text);
 		try {
-			ZonedDateTime date = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+			// Spring parses all three forms RFC 9110 requires: IMF-fixdate (RFC 1123), RFC 850 and asctime.
+			ZonedDateTime date = headers.getFirstZonedDateTime(HttpHeaders.RETRY_AFTER);
+			if (date == null) {
+				return null;
+			}
 			Duration wait = Duration.between(clock.instant(), date.toInstant());
 			return wait.isNegative() ? Duration.ZERO : wait;
 		}
-		catch (DateTimeParseException ex) {
+		catch (IllegalArgumentException ex) {
 			return null;
 		}
 	}

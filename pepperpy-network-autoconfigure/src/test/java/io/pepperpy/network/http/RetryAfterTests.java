@@ -29,6 +29,13 @@ class RetryAfterTests {
 	}
 
 	@Test
+	void parsesTheObsoleteHttpDateForms() {
+		// RFC 850 and asctime, which RFC 9110 section 5.6.7 requires recipients to accept.
+		assertThat(RetryAfter.parse("Friday, 27-Nov-26 12:01:30 GMT", this.clock)).isEqualTo(Duration.ofSeconds(90));
+		assertThat(RetryAfter.parse("Fri Nov 27 12:01:30 2026", this.clock)).isEqualTo(Duration.ofSeconds(90));
+	}
+
+	@Test
 	void hugeValuesAreReportedNotOverflowed() {
 		assertThat(RetryAfter.parse("99999999999999999999999", this.clock)).isGreaterThan(Duration.ofDays(1000));
 	}
