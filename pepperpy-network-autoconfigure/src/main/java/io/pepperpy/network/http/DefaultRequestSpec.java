@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -224,28 +223,24 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 	@Override
 	public Mono<HttpResponse<Object>> exchange() {
 		ResponseFormat format = this.responseFormat;
-		return execute((call, response) -> this.client.decoder().read(call, response, format).map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.map((body) -> new HttpResponse<>(response.statusCode(), response.headers().asHttpHeaders(),
-					body.orElse(null))));
+		ResponseDecoder decoder = this.client.decoder();
+		return execute((call, response) -> decoder.exchange(call, response,
+				(sent, body) -> decoder.read(sent, body, format), true));
 	}
 
 	@Override
 	public <T> Mono<HttpResponse<T>> exchange(ParameterizedTypeReference<T> type) {
-		JavaType javaType = this.client.decoder().type(type.getType());
-		return execute((call, response) -> this.client.decoder().<T>readJson(call, response, javaType)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.map((body) -> new HttpResponse<>(response.statusCode(), response.headers().asHttpHeaders(),
-					body.orElse(null))));
+		ResponseDecoder decoder = this.client.decoder();
+		JavaType javaType = decoder.type(type.getType());
+		return execute((call, response) -> decoder.exchange(call, response,
+				(sent, body) -> decoder.<T>readJson(sent, body, javaType), false));
 	}
 
 	@Override
 	public <T> Mono<HttpResponse<T>> exchange(Class<T> type) {
-		return execute((call, response) -> this.client.decoder().read(call, response, type).map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.map((body) -> new HttpResponse<>(response.statusCode(), response.headers().asHttpHeaders(),
-					body.orElse(null))));
+		ResponseDecoder decoder = this.client.decoder();
+		return execute((call, response) -> decoder.exchange(call, response,
+				(sent, body) -> decoder.read(sent, body, type), type == Object.class));
 	}
 
 	private <R> Mono<R> execute(ResponseHandler<R> handler) {

@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
@@ -16,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -31,6 +34,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 final class ResponseDecoder {
 
 	private static final int TRACE_BODY_PREVIEW = 512;
+
+	private static final byte[] NO_BYTES = new byte[0];
 
 	private final JsonMapper jsonMapper;
 
@@ -84,6 +89,63 @@ final class ResponseDecoder {
 					DataBufferUtils.release(buffer);
 				}
 			});
+	}
+
+	/**
+	 * Decode a response the caller gets whole ({@code exchange}). A 2xx body is decoded as asked. Any other body is
+	 * read first (bounded by {@code max-in-memory-size}) and then decoded, so that when it is not what was asked
+	 * (an HTML error page where JSON was expected) the caller still gets the status, headers and the start of the
+	 * body: as the body, as text of at most {@value NetworkException#MAX_SNIPPET_LENGTH} characters, when
+	 * {@code textOnFailure} (the body type is {@code Object}); otherwise as a {@code STATUS}
+	 * {@link NetworkException} that carries them.
+	 */
+	@SuppressWarnings("unchecked")
+	<T> Mono<HttpResponse<T>> exchange(Call call, ClientResponse response, ResponseHandler<T> decode,
+			boolean textOnFailure) {
+		HttpStatusCode status = response.statusCode();
+		HttpHeaders headers = response.headers().asHttpHeaders();
+		if (status.is2xxSuccessful()) {
+			return whole(status, headers, decode.handle(call, response));
+		}
+		return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()), this.maxInMemorySize)
+			.map((buffer) -> {
+				try {
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					return bytes;
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.defaultIfEmpty(NO_BYTES)
+			.flatMap((bytes) -> {
+				ClientResponse buffered = response.mutate()
+					.body((unread) -> (bytes.length == 0) ? Flux.empty()
+							: Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes)))
+					.build();
+				return whole(status, headers, decode.handle(call, buffered)).onErrorResume(
+						(ex) -> ex instanceof NetworkException network
+								&& network.kind() == NetworkException.Kind.DECODING,
+						(ex) -> {
+							String text = text(bytes, charset(response));
+							return textOnFailure ? Mono.just(new HttpResponse<>(status, headers, (T) text))
+									: Mono.error(NetworkException.status(call.method().name(), call.displayUrl(),
+											status.value(), FollowUpDecider.reason(status), headers, text));
+						});
+			});
+	}
+
+	private static <T> Mono<HttpResponse<T>> whole(HttpStatusCode status, HttpHeaders headers, Mono<T> body) {
+		return body.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.map((decoded) -> new HttpResponse<>(status, headers, decoded.orElse(null)));
+	}
+
+	private static String text(byte[] bytes, Charset charset) {
+		String text = new String(bytes, charset);
+		return (text.length() > NetworkException.MAX_SNIPPET_LENGTH)
+				? text.substring(0, NetworkException.MAX_SNIPPET_LENGTH) : text;
 	}
 
 	/**

@@ -576,4 +576,35 @@ class HttpClientTests {
 	record User(int id, String name) {
 	}
 
+	@Test
+	void anErrorPageThatIsNotJsonCanStillBeInspected() {
+		server.stubFor(get("/form").willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "text/html")
+			.withHeader("X-Request-Id", "r-1")
+			.withBody("<html><body><h1>400 Bad Request</h1></body></html>")));
+		HttpClient client = client(config());
+		HttpResponse<Object> response = await(client.get("/form").raiseForStatus(false).exchange());
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().getFirst("X-Request-Id")).isEqualTo("r-1");
+		assertThat(response.body()).isEqualTo("<html><body><h1>400 Bad Request</h1></body></html>");
+		assertThatExceptionOfType(NetworkException.class)
+			.isThrownBy(() -> await(client.get("/form").raiseForStatus(false).exchange(Map.class)))
+			.satisfies((ex) -> {
+				assertThat(ex.kind()).isEqualTo(NetworkException.Kind.STATUS);
+				assertThat(ex.status()).isEqualTo(400);
+				assertThat(ex.responseHeaders().getFirst("X-Request-Id")).isEqualTo("r-1");
+				assertThat(ex.bodySnippet()).contains("400 Bad Request");
+			});
+	}
+
+	@Test
+	void anErrorBodyThatIsJsonIsDecodedAsAsked() {
+		server.stubFor(get("/problem").willReturn(aResponse().withStatus(422)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid\"}")));
+		HttpResponse<Map> response = await(client(config()).get("/problem").raiseForStatus(false).exchange(Map.class));
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(response.body()).containsEntry("error", "invalid");
+	}
+
 }
