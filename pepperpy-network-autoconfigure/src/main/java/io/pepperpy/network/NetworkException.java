@@ -42,6 +42,12 @@ public class NetworkException extends RuntimeException {
 		CONNECT,
 
 		/**
+		 * The proxy refused the client's proxy credentials (407, or the 401 some proxies send). Nothing reached
+		 * the server, and sending again with the same credentials cannot succeed, so it is never retried.
+		 */
+		PROXY_AUTHENTICATION,
+
+		/**
 		 * An attempt did not complete (connect to last body byte) within its timeout.
 		 */
 		TIMEOUT,
@@ -84,7 +90,7 @@ public class NetworkException extends RuntimeException {
 		POOL_EXHAUSTED,
 
 		/**
-		 * A {@link RequestInterceptor} threw or returned an error.
+		 * A {@code RequestInterceptor} threw or returned an error.
 		 */
 		INTERCEPTOR,
 

@@ -124,7 +124,9 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		this.connector = connector;
 		reactor.netty.http.client.HttpClient configured = (config.proxy() != null)
-				? NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(config.proxy())) : this.connector;
+				? NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(config.proxy()),
+						NettyConnectorFactory.connectTimeout(config))
+				: this.connector;
 		webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()));
 		if (config.observationEnabled()) {
@@ -310,7 +312,8 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		WebClient client = this.webClient.mutate()
 			.clientConnector(new ReactorClientHttpConnector(
-					NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(proxy))))
+					NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(proxy),
+							NettyConnectorFactory.connectTimeout(this.config))))
 			.build();
 		if (this.proxiedClients.size() < MAX_PROXIED_CLIENTS) {
 			this.proxiedClients.putIfAbsent(proxy, client);

@@ -2,8 +2,10 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.TransportErrors;
@@ -51,6 +53,14 @@ final class ErrorTranslator {
 							+ "); raise pool.max-connections or pool.pending-acquire-max-count, or send less",
 					method, url, cause);
 		}
+		HttpProxyHandler.HttpProxyConnectException proxy = TransportErrors.find(ex,
+				HttpProxyHandler.HttpProxyConnectException.class);
+		if (proxy != null && proxy.getMessage() != null
+				&& PROXY_REFUSED_CREDENTIALS.matcher(proxy.getMessage()).find()) {
+			return NetworkException.of(NetworkException.Kind.PROXY_AUTHENTICATION, request
+					+ " was not sent: the proxy refused the proxy credentials (" + proxyStatus(proxy.getMessage())
+					+ "); check the user name and password of the proxy setting", method, url, proxy);
+		}
 		NetworkException setup = TransportErrors.connectionSetup(ex, cause, request, method, url);
 		if (setup != null) {
 			return setup;
@@ -60,6 +70,18 @@ final class ErrorTranslator {
 					request + " failed: " + cause.getMessage(), method, url, cause);
 		}
 		return TransportErrors.io(ex, cause, request, method, url);
+	}
+
+	/**
+	 * How Netty's proxy handler names a refusal of the credentials: {@code ..., status: 407 Proxy Authentication
+	 * Required} (some proxies send 401). Its message carries the proxy's address and auth scheme, never the
+	 * password.
+	 */
+	private static final Pattern PROXY_REFUSED_CREDENTIALS = Pattern.compile("status: (407|401)\\b");
+
+	private static String proxyStatus(String message) {
+		int status = message.lastIndexOf("status: ");
+		return (status >= 0) ? message.substring(status + "status: ".length()).trim() : "status 407";
 	}
 
 	private static Throwable unwrap(Throwable ex) {

@@ -11,15 +11,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.tcp.SslProvider;
 
 /**
  * Builds a client's Reactor Netty connector from its configuration: the connection pool (with its figures
  * reported to {@link PoolStats}), the connect timeout (never longer than the per-attempt timeout), compression,
- * HTTP/2, TLS (key and trust managers from an SSL bundle, or no verification with {@code verify-ssl: false}) and
- * the proxy.
+ * HTTP/2 (offered in ALPN whatever the TLS settings), TLS (key and trust managers from an SSL bundle, or no
+ * verification with {@code verify-ssl: false}) and the proxy (its answer bounded by the connect timeout).
  */
 final class NettyConnectorFactory {
 
@@ -39,10 +41,16 @@ final class NettyConnectorFactory {
 			.build();
 	}
 
+	/**
+	 * Return the connect timeout: {@code connect-timeout}, never longer than the per-attempt {@code timeout}.
+	 */
+	static Duration connectTimeout(HttpConfig config) {
+		return (config.connectTimeout().compareTo(config.timeout()) < 0) ? config.connectTimeout() : config.timeout();
+	}
+
 	static HttpClient connector(HttpConfig config, ConnectionProvider provider, @Nullable KeyManagerFactory keyManagers,
 			@Nullable TrustManagerFactory trustManagers) {
-		Duration connectTimeout = (config.connectTimeout().compareTo(config.timeout()) < 0) ? config.connectTimeout()
-				: config.timeout();
+		Duration connectTimeout = connectTimeout(config);
 		HttpClient client = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
 			.compress(true);
@@ -50,7 +58,7 @@ final class NettyConnectorFactory {
 			client = client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		}
 		if (config.verifySsl() && (keyManagers != null || trustManagers != null)) {
-			Http11SslContextSpec tls = Http11SslContextSpec.forClient().configure((builder) -> {
+			SslProvider.ProtocolSslContextSpec tls = tlsFor(config).configure((builder) -> {
 				if (keyManagers != null) {
 					builder.keyManager(keyManagers);
 				}
@@ -62,7 +70,7 @@ final class NettyConnectorFactory {
 		}
 		if (!config.verifySsl()) {
 			// LazyHttpClient warned when the client was built.
-			Http11SslContextSpec insecure = Http11SslContextSpec.forClient()
+			SslProvider.ProtocolSslContextSpec insecure = tlsFor(config)
 				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
 			client = client.secure((spec) -> spec.sslContext(insecure).handlerConfigurator((handler) -> {
 				SSLEngine engine = handler.engine();
@@ -74,9 +82,25 @@ final class NettyConnectorFactory {
 		return client;
 	}
 
-	static HttpClient withProxy(HttpClient client, ProxySettings proxy) {
+	/**
+	 * The TLS context of a customised handshake: with {@code http2} one that offers {@code h2} and
+	 * {@code http/1.1} in ALPN, so HTTP/2 is negotiated with a private CA or without verification too (an
+	 * HTTP/1.1 context offers only {@code http/1.1}, and the server never learns the client speaks HTTP/2).
+	 */
+	private static SslProvider.ProtocolSslContextSpec tlsFor(HttpConfig config) {
+		return config.http2() ? Http2SslContextSpec.forClient() : Http11SslContextSpec.forClient();
+	}
+
+	/**
+	 * Send through a proxy, with the client's connect timeout bounding the proxy's answer to CONNECT too (Reactor
+	 * Netty's own bound is a fixed 10 s).
+	 */
+	static HttpClient withProxy(HttpClient client, ProxySettings proxy, Duration connectTimeout) {
 		return client.proxy((spec) -> {
-			var builder = spec.type(proxy.type()).host(proxy.host()).port(proxy.port());
+			var builder = spec.type(proxy.type())
+				.host(proxy.host())
+				.port(proxy.port())
+				.connectTimeoutMillis(Math.max(1, connectTimeout.toMillis()));
 			if (proxy.username() != null) {
 				builder.username(proxy.username());
 			}

@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A tiny HTTP CONNECT proxy on loopback for tests: records each CONNECT request line and its
- * {@code Proxy-Authorization} header, then tunnels bytes to the requested host and port.
+ * {@code Proxy-Authorization} header, then tunnels bytes to the requested host and port. It can instead stall
+ * (read the CONNECT and never answer) or refuse credentials other than the ones it requires (407).
  */
 final class TunnelProxy implements AutoCloseable {
 
@@ -31,6 +32,26 @@ final class TunnelProxy implements AutoCloseable {
 	});
 
 	private final List<Connect> connects = new CopyOnWriteArrayList<>();
+
+	private volatile boolean stall;
+
+	private volatile String requiredAuthorization;
+
+	/**
+	 * Read each CONNECT and never answer it.
+	 */
+	TunnelProxy stall() {
+		this.stall = true;
+		return this;
+	}
+
+	/**
+	 * Answer 407 to a CONNECT without this {@code Proxy-Authorization} value.
+	 */
+	TunnelProxy requireAuthorization(String authorization) {
+		this.requiredAuthorization = authorization;
+		return this;
+	}
 
 	TunnelProxy() throws IOException {
 		this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -70,6 +91,17 @@ final class TunnelProxy implements AutoCloseable {
 				}
 			}
 			this.connects.add(new Connect(requestLine, authorization));
+			if (this.stall) {
+				in.transferTo(OutputStream.nullOutputStream());
+				return;
+			}
+			if (this.requiredAuthorization != null && !this.requiredAuthorization.equals(authorization)) {
+				OutputStream out = client.getOutputStream();
+				out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
+						+ "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				return;
+			}
 			String[] target = requestLine.split(" ")[1].split(":");
 			try (Socket upstream = new Socket(target[0], Integer.parseInt(target[1]))) {
 				OutputStream out = client.getOutputStream();
