@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import io.pepperpy.network.NetworkException;
@@ -88,8 +89,13 @@ final class Attempt {
 
 	private final Mono<Object> timeoutFallback;
 
+	/** The failure of an attempt the client's shutdown cut, or {@code null} for any other. */
+	private final BiFunction<Call, Throwable, @Nullable NetworkException> cutFailure;
+
 	Attempt(HttpConfig config, FollowUpDecider decider, ResponseDecoder decoder, PoolStats poolStats,
-			ClientMetrics metrics, Redactor redactor, Logger logger) {
+			ClientMetrics metrics, Redactor redactor, Logger logger,
+			BiFunction<Call, Throwable, @Nullable NetworkException> cutFailure) {
+		this.cutFailure = cutFailure;
 		this.config = config;
 		this.interceptors = config.interceptors();
 		List<RequestInterceptor> reversed = new ArrayList<>(config.interceptors());
@@ -133,8 +139,7 @@ final class Attempt {
 				}));
 		}
 		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()), TimeoutScheduler.INSTANCE)
-			.onErrorMap((ex) -> !(ex instanceof NetworkException),
-					(ex) -> ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout()))
+			.onErrorMap((ex) -> translate(call, ex))
 			.doOnError((ex) -> {
 				if (ex instanceof NetworkException network && network.kind() != NetworkException.Kind.STATUS) {
 					this.metrics.attempt(call.method().name(), state.uriTag, "CLIENT_ERROR", "UNKNOWN");
@@ -144,6 +149,15 @@ final class Attempt {
 							number, (System.nanoTime() - start) / 1_000_000, ex.getMessage());
 				}
 			});
+	}
+
+	private Throwable translate(Call call, Throwable ex) {
+		NetworkException cut = this.cutFailure.apply(call, ex);
+		if (cut != null) {
+			return cut;
+		}
+		return (ex instanceof NetworkException) ? ex
+				: ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout());
 	}
 
 	/**

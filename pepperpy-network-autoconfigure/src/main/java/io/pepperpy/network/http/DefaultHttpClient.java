@@ -17,6 +17,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.limit.PermitGate;
 import io.pepperpy.network.limit.RateLimitSettings;
@@ -98,6 +101,17 @@ final class DefaultHttpClient implements HttpClient {
 
 	private volatile boolean closed;
 
+	/**
+	 * Whether calls still in flight were cut, once the shutdown grace period ran out.
+	 */
+	private volatile boolean cut;
+
+	/**
+	 * The client's open connections (a closed one leaves the group by itself), so that those still in use when the
+	 * shutdown grace period runs out can be closed: the pool's own disposal leaves connections in use alone.
+	 */
+	private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
@@ -117,8 +131,9 @@ final class DefaultHttpClient implements HttpClient {
 				: new DefaultUriBuilderFactory();
 		this.connectionProvider = NettyConnectorFactory.pool(config, this.poolStats);
 		this.metrics.connections(this.poolStats);
-		reactor.netty.http.client.HttpClient connector = NettyConnectorFactory.connector(config,
-				this.connectionProvider, keyManagers, trustManagers);
+		reactor.netty.http.client.HttpClient connector = NettyConnectorFactory
+			.connector(config, this.connectionProvider, keyManagers, trustManagers)
+			.doOnConnected((connection) -> this.connections.add(connection.channel()));
 		for (HttpClientCustomizer customizer : customizers) {
 			connector = customizer.customizeConnector(config.name(), connector);
 		}
@@ -147,8 +162,9 @@ final class DefaultHttpClient implements HttpClient {
 		this.decoder = new ResponseDecoder(jsonMapper, config.maxInMemorySize(), this.logger);
 		FollowUpDecider decider = new FollowUpDecider(config, this.gate, this.budget, this.metrics, this.logger);
 		Attempt attempt = new Attempt(config, decider, this.decoder, this.poolStats, this.metrics, this.redactor,
-				this.logger);
-		this.retryLoop = new RetryLoop(attempt, decider, this.gate, config.effectiveRateLimitTimeout());
+				this.logger, this::cutFailure);
+		this.retryLoop = new RetryLoop(attempt, decider, this.gate, config.effectiveRateLimitTimeout(),
+				this::isCut);
 	}
 
 	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,
@@ -382,11 +398,41 @@ final class DefaultHttpClient implements HttpClient {
 			return Flux.interval(Duration.ofMillis(20))
 				.filter((tick) -> this.inFlight.get() == 0)
 				.next()
-				.timeout(grace, Mono.fromRunnable(() -> this.logger.warn(
-						"HTTP client '{}' closed with {} call(s) still in flight after its shutdown-grace-period",
-						this.config.name(), this.inFlight.get())))
+				.timeout(grace, Mono.fromRunnable(this::cutCallsInFlight))
 				.then(this.connectionProvider.disposeLater());
 		});
+	}
+
+	/**
+	 * Cut the calls still in flight when the grace period runs out: their connections are closed, and each fails
+	 * with a {@link NetworkException} that says so ({@link #cutFailure}), never retried.
+	 */
+	private void cutCallsInFlight() {
+		this.logger.warn("HTTP client '{}' cuts {} call(s) still in flight after its shutdown-grace-period of {} ms",
+				this.config.name(), this.inFlight.get(), this.config.shutdownGracePeriod().toMillis());
+		this.cut = true;
+		this.connections.close();
+	}
+
+	/**
+	 * Return whether the client cut its calls in flight, so that no further attempt of a call starts.
+	 */
+	boolean isCut() {
+		return this.cut;
+	}
+
+	/**
+	 * Return the failure of an attempt the shutdown cut, or {@code null} when the client did not cut it.
+	 */
+	@Nullable NetworkException cutFailure(Call call, Throwable cause) {
+		if (!this.cut) {
+			return null;
+		}
+		return NetworkException.of(NetworkException.Kind.IO,
+				call.method() + " " + call.displayUrl() + " was cut: HTTP client '" + this.config.name()
+						+ "' closed and its shutdown-grace-period of " + this.config.shutdownGracePeriod().toMillis()
+						+ " ms ran out",
+				call.method().name(), call.displayUrl(), cause);
 	}
 
 	@Override

@@ -99,7 +99,13 @@ final class LazyHttpClient implements HttpClient {
 		if (client != null) {
 			return client;
 		}
-		WebClient.Builder webClientBuilder = webClientBuilder();
+		boolean closedFirst;
+		synchronized (this.lock) {
+			closedFirst = this.closed;
+		}
+		// A client first used after its application context closed must not ask that context for a builder: it
+		// is made closed, on a plain builder, and refuses the call as any closed client does.
+		WebClient.Builder webClientBuilder = closedFirst ? WebClient.builder() : webClientBuilder();
 		synchronized (this.lock) {
 			client = this.client;
 			if (client == null) {

@@ -1,6 +1,7 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.limit.PermitGate;
@@ -22,8 +23,12 @@ final class RetryLoop {
 
 	private final Duration rateLimitTimeout;
 
-	RetryLoop(Attempt attempt, FollowUpDecider decider, PermitGate gate, Duration rateLimitTimeout) {
+	private final BooleanSupplier clientCut;
+
+	RetryLoop(Attempt attempt, FollowUpDecider decider, PermitGate gate, Duration rateLimitTimeout,
+			BooleanSupplier clientCut) {
 		this.attempt = attempt;
+		this.clientCut = clientCut;
 		this.decider = decider;
 		this.gate = gate;
 		this.rateLimitTimeout = rateLimitTimeout;
@@ -45,6 +50,10 @@ final class RetryLoop {
 	}
 
 	private <R> Mono<Attempt.Result<R>> afterFailure(CallState<R> state, NetworkException failure) {
+		if (this.clientCut.getAsBoolean()) {
+			// A client that cut its calls at the end of its shutdown grace period starts no new attempt.
+			return Mono.error(failure);
+		}
 		FollowUpDecider.FollowUp next = this.decider.onFailure(state, failure);
 		if (next instanceof FollowUpDecider.Retry retry) {
 			return Mono.just(Attempt.Result.retryIn(retry.delayMillis()));
