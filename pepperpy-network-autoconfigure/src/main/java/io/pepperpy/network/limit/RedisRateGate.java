@@ -3,6 +3,7 @@ package io.pepperpy.network.limit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -33,8 +34,17 @@ public final class RedisRateGate implements PermitGate {
 
 	/**
 	 * KEYS[1] the limit's hash; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
-	 * ARGV[3] the longest wait (acquire) or the pause (pause), in microseconds. Returns {granted, wait, paused}
-	 * in microseconds; times are the Redis server's, so the instances' clocks need not agree.
+	 * ARGV[3] the longest wait (acquire) or the pause (pause), in microseconds; ARGV[4] the instance's id. Returns
+	 * {granted, wait, paused} in microseconds; times are the Redis server's, so the instances' clocks need not
+	 * agree.
+	 * <p>
+	 * Fairness: a slot goes to whoever asks first once one is free, so instances whose demand arrives in step
+	 * (timers with the same period) would take every slot in the same order, one instance nearly all of them. So
+	 * the instances refused in the last second ({@code r:<id>}) are counted, and while more than one is, each may
+	 * take slots at no more than its share of the rate: its own frontier ({@code m:<id>}) moves on by
+	 * {@code interval * refused} per slot it takes, and it is refused while that frontier is more than two of its
+	 * slots ahead. An instance that is never refused (its demand fits) is not
+	 * counted, so the others share what it leaves.
 	 */
 	static final String SCRIPT = """
 			local t = redis.call('TIME')
@@ -48,18 +58,36 @@ public final class RedisRateGate implements PermitGate {
 			    paused = now + arg
 			    redis.call('HSET', KEYS[1], 'paused', string.format('%d', paused))
 			  end
-			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 1000)
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 2000)
 			  return {1, 0, paused - now}
 			end
+			local refused = 0
+			local fields = redis.call('HGETALL', KEYS[1])
+			for i = 1, #fields, 2 do
+			  local field = fields[i]
+			  if string.sub(field, 1, 2) == 'r:' then
+			    if tonumber(fields[i + 1]) > now - 1000000 then
+			      refused = refused + 1
+			    else
+			      redis.call('HDEL', KEYS[1], field, 'm:' .. string.sub(field, 3))
+			    end
+			  end
+			end
+			local mineField = 'm:' .. ARGV[4]
+			local mine = tonumber(redis.call('HGET', KEYS[1], mineField) or 0)
 			local slot = math.max(now, nextFree, paused)
 			local wait = slot - now
 			local pausedLeft = math.max(0, paused - now)
-			if wait > arg then
-			  return {0, wait, pausedLeft}
+			local overShare = interval > 0 and refused > 1 and mine - now > math.min(arg, 2 * interval * refused)
+			if wait > arg or overShare then
+			  redis.call('HSET', KEYS[1], 'r:' .. ARGV[4], string.format('%d', now))
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 2000)
+			  return {0, math.max(wait, mine - now), pausedLeft}
 			end
 			if interval > 0 then
-			  redis.call('HSET', KEYS[1], 'next', string.format('%d', slot + interval))
-			  redis.call('PEXPIRE', KEYS[1], math.floor((slot + interval - now) / 1000) + 1000)
+			  redis.call('HSET', KEYS[1], 'next', string.format('%d', slot + interval),
+			    mineField, string.format('%d', math.max(mine, now) + interval * math.max(refused, 1)))
+			  redis.call('PEXPIRE', KEYS[1], math.floor((slot + interval - now) / 1000) + 2000)
 			end
 			return {1, wait, pausedLeft}
 			""";
@@ -87,6 +115,9 @@ public final class RedisRateGate implements PermitGate {
 	private final Logger logger;
 
 	private final String description;
+
+	/** This instance's id in the shared limit's hash, for its fair share. */
+	private final String instance = UUID.randomUUID().toString();
 
 	private final AtomicBoolean degraded = new AtomicBoolean();
 
@@ -219,7 +250,7 @@ public final class RedisRateGate implements PermitGate {
 	 * command timeout.
 	 */
 	private Mono<long[]> run(String operation, long micros) {
-		String[] args = { this.interval, operation, Long.toString(micros) };
+		String[] args = { this.interval, operation, Long.toString(micros), this.instance };
 		return this.commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, this.keys, args)
 			.onErrorResume(RedisNoScriptException.class,
 					(ex) -> this.commands.<Object>eval(SCRIPT, ScriptOutputType.MULTI, this.keys, args))

@@ -3,6 +3,8 @@ package io.pepperpy.network.http;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +45,8 @@ class RedisRateLimitTests {
 
 	private final ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
 
+	private final Map<String, ConcurrentLinkedQueue<Long>> arrivalsByInstance = new ConcurrentHashMap<>();
+
 	private final AtomicBoolean busyOnce = new AtomicBoolean(true);
 
 	private final List<RedisRateLimitConnection> connections = new ArrayList<>();
@@ -66,6 +70,11 @@ class RedisRateLimitTests {
 			.port(0)
 			.route((routes) -> routes.get("/ok", (request, response) -> {
 				this.arrivals.add(System.nanoTime());
+				String instance = request.requestHeaders().get("X-Instance");
+				if (instance != null) {
+					this.arrivalsByInstance.computeIfAbsent(instance, (name) -> new ConcurrentLinkedQueue<>())
+						.add(System.nanoTime());
+				}
 				return response.sendString(Mono.just("ok"));
 			}).get("/busy", (request, response) -> {
 				if (this.busyOnce.getAndSet(false)) {
@@ -104,6 +113,10 @@ class RedisRateLimitTests {
 	}
 
 	private HttpClient instance(String name) {
+		return instance(name, Duration.ofSeconds(30));
+	}
+
+	private HttpClient instance(String name, Duration rateLimitTimeout) {
 		RedisRateLimitConnection connection = RedisRateLimitConnection
 			.connect(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
 		this.connections.add(connection);
@@ -111,7 +124,8 @@ class RedisRateLimitTests {
 			.name(name)
 			.baseUrl("http://127.0.0.1:" + this.server.port())
 			.maxRateLimit(RATE)
-			.rateLimitTimeout(Duration.ofSeconds(30))
+			.rateLimitTimeout(rateLimitTimeout)
+			.header("X-Instance", name)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
 			.rateLimit(new HttpConfig.RateLimit(HttpConfig.RateLimit.Backend.REDIS, this.key, 2,
@@ -149,6 +163,61 @@ class RedisRateLimitTests {
 			largest = Math.max(largest, last - first + 1);
 		}
 		return largest;
+	}
+
+	/**
+	 * Offer {@code rate} calls a second, open loop, until disposed.
+	 */
+	private void offer(HttpClient client, int rate) {
+		this.loads.add(Flux.interval(Duration.ofNanos(1_000_000_000L / rate))
+			.onBackpressureDrop()
+			.flatMap((i) -> client.get("/ok").retrieve(String.class).onErrorResume((ex) -> Mono.empty()), 10_000)
+			.subscribe());
+	}
+
+	@Test
+	void equalDemandIsSharedFairly() throws Exception {
+		// Each instance offers the whole limit on a timer of the same period: without the fair share, the one whose
+		// timer fires first after a slot frees took nearly every slot (0.2 / 48.5 / 1.3 req/s).
+		for (int i = 0; i < INSTANCES; i++) {
+			offer(instance("instance-" + i, Duration.ofSeconds(1)), RATE);
+		}
+		List<Double> rates = ratesPerInstance();
+		System.out.printf("redis rate limit fairness, equal demand %d/s each: %s req/s, limit %d/s%n", RATE, rates,
+				RATE);
+		assertThat(rates.stream().mapToDouble(Double::doubleValue).sum()).isBetween(RATE * 0.9, RATE * 1.1);
+		assertThat(rates).allSatisfy((rate) -> assertThat(rate).isBetween(RATE / (double) INSTANCES * 0.85,
+				RATE / (double) INSTANCES * 1.15));
+	}
+
+	@Test
+	void anInstanceWhoseDemandFitsKeepsItAndTheOthersShareTheRest() throws Exception {
+		offer(instance("instance-0", Duration.ofSeconds(1)), 5);
+		offer(instance("instance-1", Duration.ofSeconds(1)), RATE);
+		offer(instance("instance-2", Duration.ofSeconds(1)), RATE);
+		List<Double> rates = ratesPerInstance();
+		System.out.printf("redis rate limit fairness, demand 5, %d, %d/s: %s req/s, limit %d/s%n", RATE, RATE, rates,
+				RATE);
+		assertThat(rates.get(0)).isBetween(4.0, 6.0);
+		double rest = (RATE - rates.get(0)) / 2;
+		assertThat(rates.subList(1, 3)).allSatisfy((rate) -> assertThat(rate).isBetween(rest * 0.8, rest * 1.2));
+	}
+
+	/**
+	 * Each instance's rate at the server over 10 s, after 2 s to settle.
+	 */
+	private List<Double> ratesPerInstance() throws InterruptedException {
+		Thread.sleep(2000);
+		long from = System.nanoTime();
+		Thread.sleep(10_000);
+		long to = from + TimeUnit.SECONDS.toNanos(10);
+		List<Double> rates = new java.util.ArrayList<>();
+		for (int i = 0; i < INSTANCES; i++) {
+			ConcurrentLinkedQueue<Long> mine = this.arrivalsByInstance.getOrDefault("instance-" + i,
+					new ConcurrentLinkedQueue<>());
+			rates.add(mine.stream().filter((t) -> t >= from && t < to).count() / 10.0);
+		}
+		return rates;
 	}
 
 	@Test
