@@ -27,7 +27,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * One attempt of a call: the interceptors' {@code preRequest} hooks (in order), the request sent through
  * WebClient, the interceptors' {@code postResponse} hooks (in reverse order), then what the
  * {@link FollowUpDecider} decides for the response: deliver it to the caller's {@link ResponseHandler}, follow a
- * redirect (within the same attempt, so the interceptors run once per attempt), retry, or fail. The whole attempt,
+ * redirect (within the same attempt, so the interceptors run once per attempt), retry, or fail. An attempt ends
+ * in the caller's result, in nothing with the retry's delay left in the {@link CallState} (the
+ * {@link RetryLoop} starts the next attempt after it), or in a failure. The whole attempt,
  * redirects and body included, is bounded by the per-attempt {@code timeout}, run on a wheel timer; whatever it
  * fails with becomes a {@link NetworkException}.
  */
@@ -37,37 +39,6 @@ final class Attempt {
 	 * The request attribute WebClient's observation reads the URI template from.
 	 */
 	static final String URI_TEMPLATE_ATTRIBUTE = WebClient.class.getName() + ".uriTemplate";
-
-	/**
-	 * What an attempt that did not fail ends with: the caller's result, or the retry the decider ordered.
-	 *
-	 * @param <R> the result type
-	 */
-	static final class Result<R> {
-
-		final @Nullable R value;
-
-		/** The delay before the next attempt, or {@code -1} when this is the result. */
-		final long retryDelayMillis;
-
-		private Result(@Nullable R value, long retryDelayMillis) {
-			this.value = value;
-			this.retryDelayMillis = retryDelayMillis;
-		}
-
-		static <R> Result<R> delivered(R value) {
-			return new Result<>(value, -1);
-		}
-
-		static <R> Result<R> retryIn(long delayMillis) {
-			return new Result<>(null, delayMillis);
-		}
-
-		boolean isRetry() {
-			return this.retryDelayMillis >= 0;
-		}
-
-	}
 
 	private final HttpConfig config;
 
@@ -110,7 +81,7 @@ final class Attempt {
 		this.timeoutFallback = timeoutError(config.timeout());
 	}
 
-	<R> Mono<Result<R>> run(CallState<R> state, int number) {
+	<R> Mono<R> run(CallState<R> state, int number) {
 		Call call = state.call;
 		int pendingMax = this.config.pool().pendingAcquireMaxCount();
 		if (this.poolStats.saturated(pendingMax)) {
@@ -125,7 +96,7 @@ final class Attempt {
 		long start = System.nanoTime();
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
 				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number);
-		Mono<Result<R>> exchange;
+		Mono<R> exchange;
 		if (this.interceptors.isEmpty()) {
 			exchange = send(state, request, start, 0, call.body() != null);
 		}
@@ -173,7 +144,7 @@ final class Attempt {
 		return Mono.error(() -> new TimeoutException("no complete response within " + timeout));
 	}
 
-	private <R> Mono<Result<R>> send(CallState<R> state, InterceptedRequest request, long start, int hop,
+	private <R> Mono<R> send(CallState<R> state, InterceptedRequest request, long start, int hop,
 			boolean sendBody) {
 		Call call = state.call;
 		HttpHeaders headers = request.headers();
@@ -201,7 +172,7 @@ final class Attempt {
 	 * each wait for data while the caller reads the body (Reactor Netty's response timeout). A response this
 	 * attempt does not deliver is released here; a delivered one is the caller's to read.
 	 */
-	private <R> Mono<Result<R>> sendThroughFilter(CallState<R> state, ClientRequest original, ExchangeFunction next,
+	private <R> Mono<R> sendThroughFilter(CallState<R> state, ClientRequest original, ExchangeFunction next,
 			InterceptedRequest request, long start, int hop, boolean sendBody) {
 		Duration timeout = state.call.timeout();
 		ClientRequest.Builder builder = ClientRequest.from(original)
@@ -226,7 +197,7 @@ final class Attempt {
 					.then(Mono.error(ex))));
 	}
 
-	private <R> Mono<Result<R>> receive(CallState<R> state, InterceptedRequest request, ClientResponse response,
+	private <R> Mono<R> receive(CallState<R> state, InterceptedRequest request, ClientResponse response,
 			long start, int hop, boolean sendBody) {
 		Call call = state.call;
 		HttpStatusCode status = response.statusCode();
@@ -252,18 +223,19 @@ final class Attempt {
 			.then(Mono.defer(() -> followUp(state, request, response, start, hop, sendBody)));
 	}
 
-	private <R> Mono<Result<R>> followUp(CallState<R> state, InterceptedRequest request, ClientResponse response,
+	private <R> Mono<R> followUp(CallState<R> state, InterceptedRequest request, ClientResponse response,
 			long start, int hop, boolean sendBody) {
 		FollowUpDecider.FollowUp next = this.decider.onResponse(state, request, response, hop, sendBody);
 		if (next == FollowUpDecider.Deliver.INSTANCE) {
-			return state.handler.handle(state.call, response).map(Result::delivered);
+			return state.handler.handle(state.call, response);
 		}
 		if (next instanceof FollowUpDecider.Redirect redirect) {
 			return response.releaseBody()
 				.then(Mono.defer(() -> send(state, redirect.next(), start, hop + 1, redirect.sendBody())));
 		}
 		if (next instanceof FollowUpDecider.Retry retry) {
-			return response.releaseBody().thenReturn(Result.retryIn(retry.delayMillis()));
+			state.retryDelayMillis = retry.delayMillis();
+			return response.releaseBody().then(Mono.empty());
 		}
 		if (next instanceof FollowUpDecider.RaiseStatus raise) {
 			return this.decoder.statusError(state.call, response, raise.refusal());

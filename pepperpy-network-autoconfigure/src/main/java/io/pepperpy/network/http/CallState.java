@@ -43,6 +43,12 @@ final class CallState<R> extends DefaultSignalListener<R> {
 	/** The status of the last response, 0 before any. */
 	int lastStatus;
 
+	/**
+	 * The delay the {@link FollowUpDecider} ordered before the next attempt when it decided to retry after a
+	 * response, or {@code -1}: an attempt that ends so ends empty, and the {@link RetryLoop} takes the delay.
+	 */
+	long retryDelayMillis = -1;
+
 	/** The retry policy's backoff, started by the first retry. */
 	@Nullable BackOffExecution backOff;
 
@@ -62,6 +68,15 @@ final class CallState<R> extends DefaultSignalListener<R> {
 		this.metrics = metrics;
 		this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos() : Long.MAX_VALUE;
 		this.uriTag = tagged ? metrics.uriTag(call.uriTemplate()) : "";
+	}
+
+	/**
+	 * Return the delay of the retry the last attempt ordered, or {@code -1}, and forget it.
+	 */
+	long takeRetryDelay() {
+		long delay = this.retryDelayMillis;
+		this.retryDelayMillis = -1;
+		return delay;
 	}
 
 	boolean hasDeadline() {

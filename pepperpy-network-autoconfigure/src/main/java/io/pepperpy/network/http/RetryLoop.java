@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
  * Runs a call's attempts one after another: each takes a rate-limit permit ({@link RateLimitOperator}), runs
  * ({@link Attempt}), and when it ends in a retry the {@link FollowUpDecider} ordered (after a status or a
  * transport failure), waits the delay on a Reactor timer and starts the next. No thread sleeps and nothing is
- * thrown to steer the loop: an attempt ends in a result, a retry, or the call's failure.
+ * thrown to steer the loop: an attempt ends in a result, in nothing with a retry's delay in the
+ * {@link CallState}, or in a failure the decider is asked about.
  */
 final class RetryLoop {
 
@@ -36,29 +37,44 @@ final class RetryLoop {
 
 	<R> Mono<R> run(CallState<R> state) {
 		int number = ++state.attempt;
-		Mono<Attempt.Result<R>> attempt = Mono.defer(() -> this.attempt.run(state, number));
+		Mono<R> attempt = Mono.defer(() -> this.attempt.run(state, number));
 		if (!this.gate.isOpen()) {
 			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout));
 		}
-		if (state.call.retries() > 0) {
-			// Without retries no transport failure can be retried, so the decider need not see them.
-			attempt = attempt.onErrorResume(NetworkException.class, (failure) -> afterFailure(state, failure));
+		if (state.call.retries() == 0) {
+			// Without retries nothing is retried: the decider need not see failures, nor can a response order one.
+			return attempt;
 		}
-		return attempt.flatMap((result) -> result.isRetry()
-				? Mono.delay(Duration.ofMillis(result.retryDelayMillis)).then(Mono.defer(() -> run(state)))
-				: Mono.justOrEmpty(result.value));
+		return attempt.onErrorResume(NetworkException.class, (failure) -> afterFailure(state, failure))
+			.switchIfEmpty(Mono.defer(() -> afterEmpty(state)));
 	}
 
-	private <R> Mono<Attempt.Result<R>> afterFailure(CallState<R> state, NetworkException failure) {
+	/**
+	 * After a transport failure: the next attempt after the decider's delay, or the call's failure.
+	 */
+	private <R> Mono<R> afterFailure(CallState<R> state, NetworkException failure) {
 		if (this.clientCut.getAsBoolean()) {
 			// A client that cut its calls at the end of its shutdown grace period starts no new attempt.
 			return Mono.error(failure);
 		}
 		FollowUpDecider.FollowUp next = this.decider.onFailure(state, failure);
 		if (next instanceof FollowUpDecider.Retry retry) {
-			return Mono.just(Attempt.Result.retryIn(retry.delayMillis()));
+			return nextAttempt(state, retry.delayMillis());
 		}
 		return Mono.error(((FollowUpDecider.Fail) next).error());
+	}
+
+	/**
+	 * After an attempt that ended empty: the next attempt when it ended so because the decider ordered a retry
+	 * after its response, else the call's (empty) result.
+	 */
+	private <R> Mono<R> afterEmpty(CallState<R> state) {
+		long delay = state.takeRetryDelay();
+		return (delay >= 0) ? nextAttempt(state, delay) : Mono.empty();
+	}
+
+	private <R> Mono<R> nextAttempt(CallState<R> state, long delayMillis) {
+		return Mono.delay(Duration.ofMillis(delayMillis)).then(Mono.defer(() -> run(state)));
 	}
 
 }

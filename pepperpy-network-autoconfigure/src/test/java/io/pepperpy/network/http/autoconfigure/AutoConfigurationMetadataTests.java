@@ -29,7 +29,7 @@ class AutoConfigurationMetadataTests {
 			.stream()
 			.filter((name) -> name.startsWith("io.pepperpy.network."))
 			.toList();
-		assertThat(ours).hasSize(4);
+		assertThat(ours).hasSize(5);
 		Properties metadata = new Properties();
 		Enumeration<URL> files = classLoader.getResources("META-INF/spring-autoconfigure-metadata.properties");
 		while (files.hasMoreElements()) {
