@@ -15,16 +15,16 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the README's properties table equal to the generated configuration metadata.
+ * Keeps the properties table of {@code docs/properties.md} equal to the generated configuration metadata.
  */
-class ReadmePropertiesTests {
+class PropertiesTableTests {
 
 	private static final String START = "<!-- properties:start -->";
 
 	private static final String END = "<!-- properties:end -->";
 
 	@Test
-	void readmeTableMatchesConfigurationMetadata() throws IOException {
+	void propertiesTableMatchesConfigurationMetadata() throws IOException {
 		JsonNode metadata;
 		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			assertThat(in).as("generated metadata").isNotNull();
@@ -48,10 +48,10 @@ class ReadmePropertiesTests {
 					+ property.get("description").asString() + " |");
 		}
 		String expected = String.join("\n", rows);
-		String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+		String readme = Files.readString(Path.of("..", "docs", "properties.md"), StandardCharsets.UTF_8);
 		String actual = readme.substring(readme.indexOf(START) + START.length(), readme.indexOf(END)).strip();
-		Files.writeString(Path.of("target", "README-properties.md"), expected + "\n");
-		assertThat(actual).as("README properties table (expected table written to target/README-properties.md)")
+		Files.writeString(Path.of("target", "properties.md"), expected + "\n");
+		assertThat(actual).as("docs/properties.md table (expected table written to target/properties.md)")
 			.isEqualTo(expected);
 	}
 
