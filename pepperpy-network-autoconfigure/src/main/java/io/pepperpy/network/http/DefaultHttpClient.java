@@ -2,6 +2,7 @@ package io.pepperpy.network.http;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,9 +139,21 @@ final class DefaultHttpClient implements HttpClient {
 			connector = customizer.customizeConnector(config.name(), connector);
 		}
 		this.connector = connector;
-		reactor.netty.http.client.HttpClient configured = (config.proxy() != null)
-				? NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(config.proxy()),
-						NettyConnectorFactory.connectTimeout(config))
+		String proxy = config.proxy();
+		List<String> nonProxyHosts = config.nonProxyHosts();
+		if (ProxySettings.SYSTEM.equalsIgnoreCase(proxy)) {
+			ProxySettings.Resolved system = ProxySettings.system(System.getProperties(), System.getenv());
+			proxy = (system != null) ? system.url() : null;
+			if (system != null) {
+				nonProxyHosts = new ArrayList<>(nonProxyHosts);
+				nonProxyHosts.addAll(system.nonProxyHosts());
+			}
+			this.logger.debug("HTTP client '{}' uses the environment's proxy: {}, except for {}", config.name(),
+					(proxy != null) ? ProxySettings.redact(proxy) : "none", nonProxyHosts);
+		}
+		reactor.netty.http.client.HttpClient configured = (proxy != null)
+				? NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(proxy),
+						NettyConnectorFactory.connectTimeout(config), NonProxyHosts.of(nonProxyHosts))
 				: this.connector;
 		webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()));
@@ -329,7 +342,7 @@ final class DefaultHttpClient implements HttpClient {
 		WebClient client = this.webClient.mutate()
 			.clientConnector(new ReactorClientHttpConnector(
 					NettyConnectorFactory.withProxy(this.connector, ProxySettings.parse(proxy),
-							NettyConnectorFactory.connectTimeout(this.config))))
+							NettyConnectorFactory.connectTimeout(this.config), NonProxyHosts.of(List.of()))))
 			.build();
 		if (this.proxiedClients.size() < MAX_PROXIED_CLIENTS) {
 			this.proxiedClients.putIfAbsent(proxy, client);
@@ -372,6 +385,7 @@ final class DefaultHttpClient implements HttpClient {
 		configuration.put("max-rate-limit", config.maxRateLimit());
 		configuration.put("rate-limit-timeout", config.effectiveRateLimitTimeout());
 		configuration.put("proxy", (config.proxy() != null) ? ProxySettings.redact(config.proxy()) : null);
+		configuration.put("non-proxy-hosts", config.nonProxyHosts());
 		configuration.put("max-in-memory-size", config.maxInMemorySize());
 		configuration.put("interceptors",
 				config.interceptors().stream().map((interceptor) -> interceptor.getClass().getName()).toList());

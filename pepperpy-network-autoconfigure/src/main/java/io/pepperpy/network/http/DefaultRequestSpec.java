@@ -60,6 +60,7 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	private boolean raiseForStatus;
 
+	/** A proxy set for this request only; {@code null} for the client's own (its proxy and non-proxy hosts). */
 	private @Nullable String proxy;
 
 	private Duration timeout;
@@ -73,7 +74,6 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 		this.responseFormat = client.config().responseFormat();
 		this.retryDelay = client.config().retryDelay();
 		this.raiseForStatus = client.config().raiseForStatus();
-		this.proxy = client.config().proxy();
 		this.timeout = client.config().timeout();
 		this.deadline = client.config().deadline();
 		this.method = method;

@@ -39,8 +39,8 @@ import org.springframework.util.StringUtils;
  * @param maxRateLimit most requests per second, attempts included; {@code 0} means no limit
  * @param rateLimitTimeout longest time a request waits for a rate-limit permit, or {@code null} for the
  * {@code timeout}
- * @param proxy proxy URL such as {@code http://user:pass@proxy:8080} or {@code socks5://host:1080}, or
- * {@code null}
+ * @param proxy proxy URL such as {@code http://user:pass@proxy:8080} or {@code socks5://host:1080},
+ * {@code system} for the proxy the JVM's properties or the environment name, or {@code null}
  * @param maxInMemorySize largest body, in bytes, that {@code retrieve()} and {@code exchange()} buffer
  * @param interceptors interceptors applied to every attempt, in order
  * @param deadline longest time a whole call may take, rate-limit waits, retries and backoff included, or
@@ -67,6 +67,8 @@ import org.springframework.util.StringUtils;
  * @param http2 whether HTTP/2 is offered (with HTTP/1.1 as fallback)
  * @param shutdownGracePeriod longest time {@link HttpClient#closeGracefully()} waits for calls in flight
  * @param rateLimit where {@code max-rate-limit} is enforced: in this JVM or shared through Redis
+ * @param nonProxyHosts hosts reached without the proxy: names, {@code *.domain} (or {@code .domain}) patterns,
+ * or entries of the JVM's {@code a|*.b|localhost} form
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers, Duration timeout,
 		Duration connectTimeout, int retries, Duration retryDelay, boolean verifySsl, ResponseFormat responseFormat,
@@ -76,7 +78,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		Duration retryJitter, Duration retryAfterMax, int retryBudgetPercent, int retryBudgetMinPerSecond,
 		@Nullable RetryPredicate retryPredicate, Set<String> redactHeaders, Set<String> redactQueryParams,
 		boolean metricsEnabled, boolean metricsPerAttempt, boolean observationEnabled, boolean followRedirects,
-		int maxRedirects, Pool pool, boolean http2, Duration shutdownGracePeriod, RateLimit rateLimit) {
+		int maxRedirects, Pool pool, boolean http2, Duration shutdownGracePeriod, RateLimit rateLimit,
+		List<String> nonProxyHosts) {
 
 	/**
 	 * Where the client's {@code max-rate-limit} is enforced.
@@ -214,9 +217,11 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			checkNotNegative("rate-limit-timeout", rateLimitTimeout);
 		}
 		proxy = StringUtils.hasText(proxy) ? proxy.trim() : null;
-		if (proxy != null) {
+		if (proxy != null && !ProxySettings.SYSTEM.equalsIgnoreCase(proxy)) {
 			ProxySettings.parse(proxy);
 		}
+		nonProxyHosts = List.copyOf((nonProxyHosts != null) ? nonProxyHosts : List.of());
+		NonProxyHosts.of(nonProxyHosts);
 		if (maxInMemorySize < 0) {
 			throw new IllegalArgumentException("max-in-memory-size must be 0 or more bytes but was " + maxInMemorySize);
 		}
@@ -369,6 +374,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private @Nullable String proxy;
 
+		private List<String> nonProxyHosts = List.of();
+
 		private int maxInMemorySize = 10 * 1024 * 1024;
 
 		private final List<RequestInterceptor> interceptors = new ArrayList<>();
@@ -455,6 +462,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.http2 = config.http2;
 			this.shutdownGracePeriod = config.shutdownGracePeriod;
 			this.rateLimit = config.rateLimit;
+			this.nonProxyHosts = config.nonProxyHosts;
 		}
 
 		/**
@@ -840,6 +848,17 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set the hosts reached without the proxy.
+		 * @param nonProxyHosts names, {@code *.domain} (or {@code .domain}) patterns, or entries of the JVM's
+		 * {@code a|*.b|localhost} form
+		 * @return this builder
+		 */
+		public Builder nonProxyHosts(List<String> nonProxyHosts) {
+			this.nonProxyHosts = List.copyOf(nonProxyHosts);
+			return this;
+		}
+
+		/**
 		 * Build and check the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException naming the first invalid value
@@ -852,7 +871,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					this.retryMaxDelay, this.retryJitter, this.retryAfterMax, this.retryBudgetPercent,
 					this.retryBudgetMinPerSecond, this.retryPredicate, this.redactHeaders, this.redactQueryParams,
 					this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled, this.followRedirects,
-					this.maxRedirects, this.pool, this.http2, this.shutdownGracePeriod, this.rateLimit);
+					this.maxRedirects, this.pool, this.http2, this.shutdownGracePeriod, this.rateLimit,
+					this.nonProxyHosts);
 		}
 
 	}

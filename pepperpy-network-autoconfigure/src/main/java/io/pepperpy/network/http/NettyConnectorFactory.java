@@ -92,10 +92,11 @@ final class NettyConnectorFactory {
 	}
 
 	/**
-	 * Send through a proxy, with the client's connect timeout bounding the proxy's answer to CONNECT too (Reactor
-	 * Netty's own bound is a fixed 10 s).
+	 * Send through a proxy, except to the non-proxy hosts, with the client's connect timeout bounding the proxy's
+	 * answer to CONNECT too (Reactor Netty's own bound is a fixed 10 s).
 	 */
-	static HttpClient withProxy(HttpClient client, ProxySettings proxy, Duration connectTimeout) {
+	static HttpClient withProxy(HttpClient client, ProxySettings proxy, Duration connectTimeout,
+			NonProxyHosts nonProxyHosts) {
 		return client.proxy((spec) -> {
 			var builder = spec.type(proxy.type())
 				.host(proxy.host())
@@ -108,7 +109,7 @@ final class NettyConnectorFactory {
 				String password = proxy.password();
 				builder.password((user) -> password);
 			}
-			builder.nonProxyHostsPredicate((address) -> false);
+			builder.nonProxyHostsPredicate(nonProxyHosts);
 		});
 	}
 

@@ -22,6 +22,55 @@ record ProxySettings(ProxyProvider.Proxy type, String host, int port, @Nullable 
 		@Nullable String password) {
 
 	/**
+	 * The {@code proxy} value that asks for the environment's proxy (see {@link #system}).
+	 */
+	static final String SYSTEM = "system";
+
+	/**
+	 * The JVM's default {@code http.nonProxyHosts}, used when {@code proxy: system} finds the proxy in the JVM's
+	 * properties without a non-proxy list, as the JDK's own proxy selector does.
+	 */
+	private static final String JVM_DEFAULT_NON_PROXY_HOSTS = "localhost|127.*|[::1]|0.0.0.0|[::0]";
+
+	/**
+	 * The environment's proxy for {@code proxy: system}, as the JDK and containers name it: the JVM's
+	 * {@code https.proxyHost}/{@code https.proxyPort}, else {@code http.proxyHost}/{@code http.proxyPort}, with
+	 * {@code http.nonProxyHosts}; else the {@code HTTPS_PROXY}, then {@code HTTP_PROXY} variable (or their
+	 * lower-case forms) with {@code NO_PROXY}. One proxy serves the client: the HTTPS one when both are set.
+	 * @param properties the JVM's system properties
+	 * @param environment the environment variables
+	 * @return the proxy URL and the hosts that bypass it, or {@code null} when the environment names no proxy
+	 */
+	static @Nullable Resolved system(java.util.Properties properties, java.util.Map<String, String> environment) {
+		for (String scheme : new String[] { "https", "http" }) {
+			String host = properties.getProperty(scheme + ".proxyHost");
+			if (host != null && !host.isBlank()) {
+				String port = properties.getProperty(scheme + ".proxyPort", scheme.equals("https") ? "443" : "80");
+				String nonProxy = properties.getProperty("http.nonProxyHosts", JVM_DEFAULT_NON_PROXY_HOSTS);
+				return new Resolved("http://" + host.trim() + ":" + port.trim(), java.util.List.of(nonProxy));
+			}
+		}
+		for (String variable : new String[] { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy" }) {
+			String url = environment.get(variable);
+			if (url != null && !url.isBlank()) {
+				String noProxy = environment.getOrDefault("NO_PROXY", environment.getOrDefault("no_proxy", ""));
+				return new Resolved(url.contains("://") ? url.trim() : "http://" + url.trim(),
+						noProxy.isBlank() ? java.util.List.of() : java.util.List.of(noProxy));
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * A proxy found in the environment.
+	 *
+	 * @param url the proxy URL
+	 * @param nonProxyHosts the hosts that bypass it
+	 */
+	record Resolved(String url, java.util.List<String> nonProxyHosts) {
+	}
+
+	/**
 	 * Parse a proxy URL.
 	 * @param proxy the URL
 	 * @return the settings

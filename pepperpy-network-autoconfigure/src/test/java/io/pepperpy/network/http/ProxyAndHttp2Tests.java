@@ -149,4 +149,48 @@ class ProxyAndHttp2Tests {
 		}
 	}
 
+	@Test
+	void aNonProxyHostIsReachedDirectly() throws Exception {
+		server.stubFor(get("/p").willReturn(okJson("{}")));
+		try (TunnelProxy proxy = new TunnelProxy()) {
+			HttpClient direct = client(HttpConfig.builder()
+				.baseUrl("http://127.0.0.1:" + server.port())
+				.proxy("http://127.0.0.1:" + proxy.port())
+				.nonProxyHosts(List.of("localhost|127.*"))
+				.build(), null);
+			direct.get("/p").retrieve().block(WAIT);
+			assertThat(proxy.connects()).isEmpty();
+			HttpClient proxied = client(HttpConfig.builder()
+				.baseUrl("http://127.0.0.1:" + server.port())
+				.proxy("http://127.0.0.1:" + proxy.port())
+				.nonProxyHosts(List.of("*.internal"))
+				.build(), null);
+			proxied.get("/p").retrieve().block(WAIT);
+			assertThat(proxy.connects()).hasSize(1);
+		}
+	}
+
+	@Test
+	void theSystemProxyIsUsedWhenAsked() throws Exception {
+		server.stubFor(get("/p").willReturn(okJson("{}")));
+		try (TunnelProxy proxy = new TunnelProxy()) {
+			System.setProperty("http.proxyHost", "127.0.0.1");
+			System.setProperty("http.proxyPort", Integer.toString(proxy.port()));
+			System.setProperty("http.nonProxyHosts", "none.example");
+			try {
+				HttpClient client = client(HttpConfig.builder()
+					.baseUrl("http://127.0.0.1:" + server.port())
+					.proxy("system")
+					.build(), null);
+				client.get("/p").retrieve().block(WAIT);
+				assertThat(proxy.connects()).hasSize(1);
+			}
+			finally {
+				System.clearProperty("http.proxyHost");
+				System.clearProperty("http.proxyPort");
+				System.clearProperty("http.nonProxyHosts");
+			}
+		}
+	}
+
 }

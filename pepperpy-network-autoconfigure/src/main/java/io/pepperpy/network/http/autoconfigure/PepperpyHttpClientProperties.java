@@ -92,9 +92,15 @@ public class PepperpyHttpClientProperties implements Validator {
 	private @Nullable Duration rateLimitTimeout;
 
 	/**
-	 * Proxy URL every request goes through, such as http://user:password@proxy:8080 or socks5://host:1080.
+	 * Proxy URL every request goes through, such as http://user:password@proxy:8080 or socks5://host:1080, or
+	 * system for the proxy the JVM's http(s).proxyHost properties or the HTTPS_PROXY/HTTP_PROXY variables name.
 	 */
 	private @Nullable String proxy;
+
+	/**
+	 * Hosts reached without the proxy: names, *.domain patterns, or the JVM's a|*.b|localhost form.
+	 */
+	private List<String> nonProxyHosts = new ArrayList<>();
 
 	/**
 	 * Largest response body buffered in memory by retrieve() and exchange().
@@ -314,6 +320,14 @@ public class PepperpyHttpClientProperties implements Validator {
 
 	public void setProxy(@Nullable String proxy) {
 		this.proxy = proxy;
+	}
+
+	public List<String> getNonProxyHosts() {
+		return this.nonProxyHosts;
+	}
+
+	public void setNonProxyHosts(List<String> nonProxyHosts) {
+		this.nonProxyHosts = nonProxyHosts;
 	}
 
 	public DataSize getMaxInMemorySize() {
@@ -690,6 +704,7 @@ public class PepperpyHttpClientProperties implements Validator {
 			.maxRateLimit(this.maxRateLimit)
 			.rateLimitTimeout(this.rateLimitTimeout)
 			.proxy(this.proxy)
+			.nonProxyHosts(this.nonProxyHosts)
 			.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, this.maxInMemorySize.toBytes()))
 			.deadline(this.deadline)
 			.retryOnStatus(this.retryOnStatus)
@@ -722,7 +737,7 @@ public class PepperpyHttpClientProperties implements Validator {
 	 * Properties checked one by one by {@link #validate(Object, Errors)}.
 	 */
 	private static final String[] CHECKED = { "baseUrl", "headers", "timeout", "connectTimeout", "retries",
-			"retryDelay", "maxRateLimit", "rateLimitTimeout", "proxy", "deadline", "retryOnStatus",
+			"retryDelay", "maxRateLimit", "rateLimitTimeout", "proxy", "nonProxyHosts", "deadline", "retryOnStatus",
 			"retryBackoffMultiplier", "retryMaxDelay", "retryJitter", "retryAfterMax", "retryBudgetPercent",
 			"retryBudgetMinPerSecond", "maxRedirects" };
 
@@ -783,6 +798,7 @@ public class PepperpyHttpClientProperties implements Validator {
 			case "maxRateLimit" -> builder.maxRateLimit(this.maxRateLimit);
 			case "rateLimitTimeout" -> builder.rateLimitTimeout(this.rateLimitTimeout);
 			case "proxy" -> builder.proxy(this.proxy);
+			case "nonProxyHosts" -> builder.nonProxyHosts(this.nonProxyHosts);
 			case "deadline" -> builder.deadline(this.deadline);
 			case "retryOnStatus" -> builder.retryOnStatus(this.retryOnStatus);
 			case "retryBackoffMultiplier" -> builder.retryBackoffMultiplier(this.retryBackoffMultiplier);
@@ -808,6 +824,7 @@ public class PepperpyHttpClientProperties implements Validator {
 			case "retryDelay" -> this.retryDelay;
 			case "maxRateLimit" -> this.maxRateLimit;
 			case "rateLimitTimeout" -> this.rateLimitTimeout;
+			case "nonProxyHosts" -> this.nonProxyHosts;
 			case "deadline" -> this.deadline;
 			case "retryOnStatus" -> this.retryOnStatus;
 			case "retryBackoffMultiplier" -> this.retryBackoffMultiplier;
