@@ -1,25 +1,20 @@
 package io.pepperpy.network.http.autoconfigure;
 
-import java.util.Map;
-
+import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.support.AutowireCandidateQualifier;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.EnvironmentAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.Assert;
 import org.springframework.validation.BeanPropertyBindingResult;
 
 /**
@@ -27,52 +22,73 @@ import org.springframework.validation.BeanPropertyBindingResult;
  * {@code <name>HttpClient}, qualified {@code @Qualifier("<name>")}, unless a bean of that name already exists. A
  * named client's settings are {@code pepperpy.network.http.*} overlaid with its own.
  */
-class NamedHttpClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+class NamedHttpClientsRegistrar extends NamedClientsRegistrar {
 
-	private static final ConfigurationPropertyName CLIENTS = ConfigurationPropertyName
-		.of(PepperpyHttpProperties.PREFIX + ".clients");
-
-	private Environment environment;
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
-	}
-
-	@Override
-	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		if (!mayHaveClients(this.environment)) {
-			return;
-		}
-		Binder binder = Binder.get(this.environment);
-		Map<String, Object> clients = binder
-			.bind(PepperpyHttpProperties.PREFIX + ".clients", Bindable.mapOf(String.class, Object.class))
-			.orElse(Map.of());
-		for (String name : clients.keySet()) {
-			String beanName = name + "HttpClient";
-			if (registry.containsBeanDefinition(beanName)) {
-				continue;
-			}
-			RootBeanDefinition definition = new RootBeanDefinition(HttpClient.class,
-					() -> create(binder, name, (ListableBeanFactory) registry));
-			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-			definition.setDestroyMethodName("close");
-			registry.registerBeanDefinition(beanName, definition);
-		}
+	NamedHttpClientsRegistrar() {
+		super(PepperpyHttpProperties.PREFIX, "HttpClient", NamedHttpClientFactoryBean.class);
 	}
 
 	/**
-	 * Return whether a property under {@code pepperpy.network.http.clients} is set (or may be: a property source
-	 * that cannot list its names counts as setting one), so that an app without named clients does not pay for
-	 * binding them at start-up.
+	 * Makes one named client at start-up (the client itself connects on its first call), and closes it with the
+	 * context.
 	 */
-	private static boolean mayHaveClients(Environment environment) {
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (source.containsDescendantOf(CLIENTS) != ConfigurationPropertyState.ABSENT) {
-				return true;
+	static final class NamedHttpClientFactoryBean
+			implements SmartFactoryBean<HttpClient>, BeanFactoryAware, EnvironmentAware, DisposableBean {
+
+		private final String name;
+
+		private @Nullable ListableBeanFactory beanFactory;
+
+		private @Nullable Environment environment;
+
+		private @Nullable HttpClient client;
+
+		NamedHttpClientFactoryBean(String name) {
+			this.name = name;
+		}
+
+		@Override
+		public void setBeanFactory(BeanFactory beanFactory) {
+			this.beanFactory = (ListableBeanFactory) beanFactory;
+		}
+
+		@Override
+		public void setEnvironment(Environment environment) {
+			this.environment = environment;
+		}
+
+		@Override
+		public synchronized HttpClient getObject() {
+			HttpClient client = this.client;
+			if (client == null) {
+				Assert.state(this.beanFactory != null && this.environment != null, "not initialized");
+				client = create(Binder.get(this.environment), this.name, this.beanFactory);
+				this.client = client;
+			}
+			return client;
+		}
+
+		@Override
+		public Class<?> getObjectType() {
+			return HttpClient.class;
+		}
+
+		/**
+		 * Made with the other singletons, so that an invalid client fails start-up, naming its property.
+		 */
+		@Override
+		public boolean isEagerInit() {
+			return true;
+		}
+
+		@Override
+		public void destroy() {
+			HttpClient client = this.client;
+			if (client != null) {
+				client.close();
 			}
 		}
-		return false;
+
 	}
 
 	private static HttpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {

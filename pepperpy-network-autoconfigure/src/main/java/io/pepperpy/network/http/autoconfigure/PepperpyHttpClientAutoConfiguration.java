@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpClientCustomizer;
 import io.pepperpy.network.http.HttpConfig;
@@ -27,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -47,6 +49,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass({ WebClient.class, reactor.netty.http.client.HttpClient.class })
 @Import({ PepperpyHttpClientAutoConfiguration.PropertiesConfiguration.class, NamedHttpClientsRegistrar.class })
+@ImportRuntimeHints(ClientPropertiesRuntimeHints.class)
 public final class PepperpyHttpClientAutoConfiguration {
 
 	/**

@@ -1,55 +1,95 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
-import java.util.Map;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.support.AutowireCandidateQualifier;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.EnvironmentAware;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.Assert;
 
 /**
  * Registers one {@link TcpClient} bean per {@code pepperpy.network.tcp.clients.<name>}: named
  * {@code <name>TcpClient}, qualified {@code @Qualifier("<name>")}, unless a bean of that name already exists.
  * A named client's settings are {@code pepperpy.network.tcp.*} overlaid with its own.
  */
-class NamedTcpClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 
-	private Environment environment;
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
+	NamedTcpClientsRegistrar() {
+		super(PepperpyTcpProperties.PREFIX, "TcpClient", NamedTcpClientFactoryBean.class);
 	}
 
-	@Override
-	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		Binder binder = Binder.get(this.environment);
-		Map<String, Object> clients = binder
-			.bind(PepperpyTcpProperties.PREFIX + ".clients", Bindable.mapOf(String.class, Object.class))
-			.orElse(Map.of());
-		for (String name : clients.keySet()) {
-			String beanName = name + "TcpClient";
-			if (registry.containsBeanDefinition(beanName)) {
-				continue;
-			}
-			RootBeanDefinition definition = new RootBeanDefinition(TcpClient.class,
-					() -> create(binder, name, (ListableBeanFactory) registry));
-			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
-			definition.setDestroyMethodName("close");
-			registry.registerBeanDefinition(beanName, definition);
+	/**
+	 * Makes one named client at start-up (the client itself connects on its first call), and closes it with the
+	 * context.
+	 */
+	static final class NamedTcpClientFactoryBean
+			implements SmartFactoryBean<TcpClient>, BeanFactoryAware, EnvironmentAware, DisposableBean {
+
+		private final String name;
+
+		private @Nullable ListableBeanFactory beanFactory;
+
+		private @Nullable Environment environment;
+
+		private @Nullable TcpClient client;
+
+		NamedTcpClientFactoryBean(String name) {
+			this.name = name;
 		}
+
+		@Override
+		public void setBeanFactory(BeanFactory beanFactory) {
+			this.beanFactory = (ListableBeanFactory) beanFactory;
+		}
+
+		@Override
+		public void setEnvironment(Environment environment) {
+			this.environment = environment;
+		}
+
+		@Override
+		public synchronized TcpClient getObject() {
+			TcpClient client = this.client;
+			if (client == null) {
+				Assert.state(this.beanFactory != null && this.environment != null, "not initialized");
+				client = create(Binder.get(this.environment), this.name, this.beanFactory);
+				this.client = client;
+			}
+			return client;
+		}
+
+		@Override
+		public Class<?> getObjectType() {
+			return TcpClient.class;
+		}
+
+		/**
+		 * Made with the other singletons, so that an invalid client fails start-up, naming its property.
+		 */
+		@Override
+		public boolean isEagerInit() {
+			return true;
+		}
+
+		@Override
+		public void destroy() {
+			TcpClient client = this.client;
+			if (client != null) {
+				client.close();
+			}
+		}
+
 	}
 
 	private static TcpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {

@@ -1,6 +1,7 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -32,6 +34,7 @@ import org.springframework.context.annotation.Primary;
 @Conditional(OnTcpPropertiesCondition.class)
 @EnableConfigurationProperties(PepperpyTcpProperties.class)
 @Import(NamedTcpClientsRegistrar.class)
+@ImportRuntimeHints(ClientPropertiesRuntimeHints.class)
 public final class PepperpyTcpClientAutoConfiguration {
 
 	/**
