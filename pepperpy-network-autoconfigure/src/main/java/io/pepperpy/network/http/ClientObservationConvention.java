@@ -6,7 +6,8 @@ import org.springframework.web.reactive.function.client.ClientRequestObservation
 import org.springframework.web.reactive.function.client.DefaultClientRequestObservationConvention;
 
 /**
- * Spring's {@code http.client.requests} convention with {@code client.name} set to the pepperpy client's name
+ * Spring's {@code http.client.requests} convention (under the name Boot's
+ * {@code management.observations.http.client.requests.name} gives it) with {@code client.name} set to the pepperpy client's name
  * (instead of the host), {@code uri} without the query, and the high-cardinality {@code http.url} redacted like
  * our log lines.
  */
@@ -18,7 +19,9 @@ final class ClientObservationConvention extends DefaultClientRequestObservationC
 
 	private final java.util.function.UnaryOperator<String> uriTag;
 
-	ClientObservationConvention(String clientName, Redactor redactor, java.util.function.UnaryOperator<String> uriTag) {
+	ClientObservationConvention(String observationName, String clientName, Redactor redactor,
+			java.util.function.UnaryOperator<String> uriTag) {
+		super(observationName);
 		this.clientName = KeyValue.of("client.name", clientName);
 		this.redactor = redactor;
 		this.uriTag = uriTag;

@@ -37,6 +37,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -118,7 +119,8 @@ final class DefaultHttpClient implements HttpClient {
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
 			List<HttpClientCustomizer> customizers, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection) {
+			@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection,
+			ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
@@ -158,8 +160,10 @@ final class DefaultHttpClient implements HttpClient {
 		webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()));
 		if (config.observationEnabled()) {
-			webClientBuilder.observationConvention(
-					new ClientObservationConvention(config.name(), this.redactor, this.metrics::uriTag));
+			ClientRequestObservationConvention convention = observation.convention();
+			webClientBuilder.observationConvention((convention != null) ? convention
+					: new ClientObservationConvention(observation.name(), config.name(), this.redactor,
+							this.metrics::uriTag));
 			this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
 		}
 		else {

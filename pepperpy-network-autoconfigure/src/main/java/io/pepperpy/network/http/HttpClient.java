@@ -229,6 +229,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private @Nullable Object redisConnection;
 
+		private ObservationSettings observation = ObservationSettings.DEFAULTS;
+
 		private Builder() {
 		}
 
@@ -337,6 +339,30 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Observe each attempt with a {@code http.client.requests} convention of yours instead of the client's
+		 * (which tags {@code client.name} with the client's name and redacts the URL). In Spring Boot, a
+		 * {@code ClientRequestObservationConvention} bean is used so.
+		 * @param convention the convention
+		 * @return this builder
+		 */
+		public Builder observationConvention(
+				org.springframework.web.reactive.function.client.ClientRequestObservationConvention convention) {
+			this.observation = new ObservationSettings(this.observation.name(), convention);
+			return this;
+		}
+
+		/**
+		 * Name the observation of each attempt ({@code http.client.requests} by default; Spring Boot's
+		 * {@code management.observations.http.client.requests.name}).
+		 * @param name the observation's name
+		 * @return this builder
+		 */
+		public Builder observationName(String name) {
+			this.observation = new ObservationSettings(name, this.observation.convention());
+			return this;
+		}
+
+		/**
 		 * Build the client. This is cheap: the configuration is checked now, but the connector, its pool, the
 		 * {@link WebClient} and the meters are made when the client sends its first request.
 		 * @return a new client
@@ -346,7 +372,7 @@ public interface HttpClient extends AutoCloseable {
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : null,
 					this.webClientBuilderSupplier, this.jsonMapper, this.meterRegistry, this.observationRegistry,
 					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers,
-					this.redisConnection);
+					this.redisConnection, this.observation);
 		}
 
 	}

@@ -47,6 +47,8 @@ final class LazyHttpClient implements HttpClient {
 
 	private final @Nullable Object redisConnection;
 
+	private final ObservationSettings observation;
+
 	private final Object lock = new Object();
 
 	/**
@@ -65,7 +67,8 @@ final class LazyHttpClient implements HttpClient {
 			@Nullable JsonMapper jsonMapper, @Nullable MeterRegistry meterRegistry,
 			@Nullable ObservationRegistry observationRegistry, List<HttpClientCustomizer> customizers,
 			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
-			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection) {
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection,
+			ObservationSettings observation) {
 		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS && redisConnection == null) {
 			throw new IllegalStateException("HTTP client '" + config.name()
 					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
@@ -86,6 +89,7 @@ final class LazyHttpClient implements HttpClient {
 		this.keyManagers = keyManagers;
 		this.trustManagers = trustManagers;
 		this.redisConnection = redisConnection;
+		this.observation = observation;
 	}
 
 	/**
@@ -112,7 +116,7 @@ final class LazyHttpClient implements HttpClient {
 				client = new DefaultHttpClient(this.config, webClientBuilder,
 						(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
 						this.meterRegistry, this.observationRegistry, this.customizers, this.keyManagers,
-						this.trustManagers, this.redisConnection);
+						this.trustManagers, this.redisConnection, this.observation);
 				if (this.closed) {
 					// Refuses calls as any closed client does.
 					client.close();

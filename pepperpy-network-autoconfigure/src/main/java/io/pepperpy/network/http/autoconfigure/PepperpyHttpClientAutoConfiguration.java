@@ -30,6 +30,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -151,6 +154,19 @@ public final class PepperpyHttpClientAutoConfiguration {
 		ObservationRegistry observationRegistry = beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique();
 		if (observationRegistry != null) {
 			builder.observationRegistry(observationRegistry);
+		}
+		// As Boot observes its own WebClients: the application's convention, under the configured name.
+		ClientRequestObservationConvention convention = beanFactory
+			.getBeanProvider(ClientRequestObservationConvention.class)
+			.getIfUnique();
+		if (convention != null) {
+			builder.observationConvention(convention);
+		}
+		String observationName = beanFactory.getBeanProvider(Environment.class)
+			.getIfAvailable(StandardEnvironment::new)
+			.getProperty("management.observations.http.client.requests.name");
+		if (observationName != null && !observationName.isBlank()) {
+			builder.observationName(observationName);
 		}
 		for (HttpClientCustomizer customizer : beanFactory.getBeanProvider(HttpClientCustomizer.class)
 			.orderedStream()
