@@ -5,31 +5,46 @@ import java.time.Duration;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the Redis connection behind {@code pepperpy.network.http.rate-limit.backend: redis}:
- * active only when that backend is configured and Lettuce is on the class path. It reads Boot's
- * {@code spring.data.redis.*} connection properties (url, host, port, username, password, database, ssl.enabled,
- * timeout) and opens its own connection with them.
+ * active only when that backend is configured and Lettuce is on the class path. It opens its own connection to
+ * where Boot's {@code DataRedisConnectionDetails} point (so {@code @ServiceConnection}, Docker Compose and Sentinel
+ * reach it) when the application uses Spring Boot's Redis support, and otherwise to where the
+ * {@code spring.data.redis.*} properties (url, host, port, username, password, database, ssl.enabled, timeout)
+ * point.
  */
-@AutoConfiguration(before = PepperpyHttpClientAutoConfiguration.class)
+@AutoConfiguration(before = PepperpyHttpClientAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(RedisClient.class)
 @Conditional(OnRedisRateLimitBackendCondition.class)
 public final class PepperpyRedisRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisRateLimitConnection pepperpyRedisRateLimitConnection(Environment environment) {
-		return RedisRateLimitConnection.connect(redisUri(environment),
+	RedisRateLimitConnection pepperpyRedisRateLimitConnection(Environment environment, ListableBeanFactory beanFactory) {
+		RedisURI uri = null;
+		if (ClassUtils.isPresent(CONNECTION_DETAILS, getClass().getClassLoader())) {
+			Object details = beanFactory
+				.getBeanProvider(ClassUtils.resolveClassName(CONNECTION_DETAILS, getClass().getClassLoader()))
+				.getIfAvailable();
+			uri = RedisConnectionDetailsUri.of(details);
+		}
+		return RedisRateLimitConnection.connect((uri != null) ? uri : redisUri(environment),
 				environment.getProperty("spring.data.redis.timeout", Duration.class, Duration.ofSeconds(1)));
 	}
+
+	private static final String CONNECTION_DETAILS = "org.springframework.boot.data.redis.autoconfigure."
+			+ "DataRedisConnectionDetails";
 
 	static RedisURI redisUri(Environment environment) {
 		String url = environment.getProperty("spring.data.redis.url");

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -55,6 +56,42 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 				assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
 					.isEqualTo("PONG");
 			});
+	}
+
+	@Test
+	void bootsConnectionDetailsWinOverTheProperties() {
+		// What a @ServiceConnection or Docker Compose gives: details that are not the spring.data.redis.* values.
+		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of("127.0.0.1", RedisServerAccess.port(redis));
+			}
+
+		};
+		this.contextRunner.withBean(DataRedisConnectionDetails.class, () -> details)
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis", "spring.data.redis.port=1")
+			.run((context) -> assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
+				.isEqualTo("PONG"));
+	}
+
+	@Test
+	void aRedisClusterFailsStartupSayingTheLimitNeedsOneRedis() {
+		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+
+			@Override
+			public Cluster getCluster() {
+				return () -> java.util.List.of(new Node("127.0.0.1", 7000));
+			}
+
+		};
+		this.contextRunner.withBean(DataRedisConnectionDetails.class, () -> details)
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs a standalone Redis or one behind Sentinel"));
 	}
 
 	@Test
