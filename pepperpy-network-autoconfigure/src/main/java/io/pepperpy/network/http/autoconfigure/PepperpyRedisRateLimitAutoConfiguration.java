@@ -31,7 +31,8 @@ public final class PepperpyRedisRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisRateLimitConnection pepperpyRedisRateLimitConnection(Environment environment, ListableBeanFactory beanFactory) {
+	RedisRateLimitConnection pepperpyRedisRateLimitConnection(Environment environment,
+			ListableBeanFactory beanFactory) {
 		RedisURI uri = null;
 		if (ClassUtils.isPresent(CONNECTION_DETAILS, getClass().getClassLoader())) {
 			Object details = beanFactory
