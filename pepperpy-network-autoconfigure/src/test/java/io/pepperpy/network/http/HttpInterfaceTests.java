@@ -26,6 +26,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.ApiVersionInserter;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.bind.annotation.CookieValue;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -100,6 +102,9 @@ class HttpInterfaceTests {
 
 		@GetExchange(url = "/ticks", accept = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Flux<ServerSentEvent<String>> ticks();
+
+		@GetExchange(url = "/versioned", version = "1.2")
+		Map<String, Object> versioned();
 
 		@PostExchange("/orders")
 		Map<String, Object> order(@RequestBody Map<String, Object> order);
@@ -264,6 +269,17 @@ class HttpInterfaceTests {
 			.count()).isEqualTo(1);
 		assertThat(this.meters.get("pepperpy.http.client.retries").tag("client", "partner").counter().count())
 			.isEqualTo(3.0);
+	}
+
+	@Test
+	void anApiVersionIsSentAsTheClientsWebClientInsertsIt() {
+		server.stubFor(get("/api/versioned").withHeader("API-Version", equalTo("1.2")).willReturn(okJson("{\"v\":1}")));
+		HttpClient client = HttpClient.builder()
+			.config(HttpConfig.builder().baseUrl("http://127.0.0.1:" + server.port()).build())
+			.webClientBuilder(WebClient.builder().apiVersionInserter(ApiVersionInserter.useHeader("API-Version")))
+			.build();
+		this.clients.add(client);
+		assertThat(client.service(Api.class).versioned()).containsEntry("v", 1);
 	}
 
 }
