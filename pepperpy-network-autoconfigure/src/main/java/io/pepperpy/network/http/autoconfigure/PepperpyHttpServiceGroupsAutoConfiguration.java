@@ -124,7 +124,7 @@ public final class PepperpyHttpServiceGroupsAutoConfiguration {
 				message.append("\n - ").append(prefix).append('.').append(name).append(" is set: ");
 				String instead = INSTEAD.get(name);
 				message.append((instead != null) ? "set " + properties + "." + instead + " instead"
-						: "remove it (the client does not support it)");
+						: "set an ApiVersionInserter on the client's WebClient (an HttpClientCustomizer) instead");
 			});
 			throw new IllegalStateException(message.toString());
 		}
