@@ -119,7 +119,7 @@ final class DefaultHttpClient implements HttpClient {
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
 			List<HttpClientCustomizer> customizers, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection,
+			@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions, @Nullable Object redisConnection,
 			ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
@@ -135,7 +135,7 @@ final class DefaultHttpClient implements HttpClient {
 		this.connectionProvider = NettyConnectorFactory.pool(config, this.poolStats);
 		this.metrics.connections(this.poolStats);
 		reactor.netty.http.client.HttpClient connector = NettyConnectorFactory
-			.connector(config, this.connectionProvider, keyManagers, trustManagers)
+			.connector(config, this.connectionProvider, keyManagers, trustManagers, tlsOptions)
 			.doOnConnected((connection) -> this.connections.add(connection.channel()));
 		for (HttpClientCustomizer customizer : customizers) {
 			connector = customizer.customizeConnector(config.name(), connector);

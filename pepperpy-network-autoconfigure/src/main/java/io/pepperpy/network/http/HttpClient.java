@@ -227,6 +227,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
 
+		private TlsOptions tlsOptions = TlsOptions.DEFAULTS;
+
 		private @Nullable Object redisConnection;
 
 		private ObservationSettings observation = ObservationSettings.DEFAULTS;
@@ -339,6 +341,19 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Limit the TLS handshake to these cipher suites and protocols (an SSL bundle's options).
+		 * @param ciphers the cipher suites, or {@code null} for the JDK's
+		 * @param protocols the protocols, such as {@code TLSv1.3}, or {@code null} for the JDK's
+		 * @return this builder
+		 */
+		public Builder tlsOptions(java.util.@Nullable Collection<String> ciphers,
+				java.util.@Nullable Collection<String> protocols) {
+			this.tlsOptions = new TlsOptions((ciphers != null) ? java.util.List.copyOf(ciphers) : null,
+					(protocols != null) ? java.util.List.copyOf(protocols) : null);
+			return this;
+		}
+
+		/**
 		 * Observe each attempt with a {@code http.client.requests} convention of yours instead of the client's
 		 * (which tags {@code client.name} with the client's name and redacts the URL). In Spring Boot, a
 		 * {@code ClientRequestObservationConvention} bean is used so.
@@ -371,7 +386,7 @@ public interface HttpClient extends AutoCloseable {
 			return new LazyHttpClient(this.config,
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : null,
 					this.webClientBuilderSupplier, this.jsonMapper, this.meterRegistry, this.observationRegistry,
-					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers,
+					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers, this.tlsOptions,
 					this.redisConnection, this.observation);
 		}
 

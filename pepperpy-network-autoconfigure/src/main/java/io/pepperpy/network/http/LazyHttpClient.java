@@ -45,6 +45,8 @@ final class LazyHttpClient implements HttpClient {
 
 	private final javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
 
+	private final TlsOptions tlsOptions;
+
 	private final @Nullable Object redisConnection;
 
 	private final ObservationSettings observation;
@@ -67,8 +69,8 @@ final class LazyHttpClient implements HttpClient {
 			@Nullable JsonMapper jsonMapper, @Nullable MeterRegistry meterRegistry,
 			@Nullable ObservationRegistry observationRegistry, List<HttpClientCustomizer> customizers,
 			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
-			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, @Nullable Object redisConnection,
-			ObservationSettings observation) {
+			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions,
+			@Nullable Object redisConnection, ObservationSettings observation) {
 		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS && redisConnection == null) {
 			throw new IllegalStateException("HTTP client '" + config.name()
 					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
@@ -88,6 +90,7 @@ final class LazyHttpClient implements HttpClient {
 		this.customizers = customizers;
 		this.keyManagers = keyManagers;
 		this.trustManagers = trustManagers;
+		this.tlsOptions = tlsOptions;
 		this.redisConnection = redisConnection;
 		this.observation = observation;
 	}
@@ -116,7 +119,7 @@ final class LazyHttpClient implements HttpClient {
 				client = new DefaultHttpClient(this.config, webClientBuilder,
 						(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
 						this.meterRegistry, this.observationRegistry, this.customizers, this.keyManagers,
-						this.trustManagers, this.redisConnection, this.observation);
+						this.trustManagers, this.tlsOptions, this.redisConnection, this.observation);
 				if (this.closed) {
 					// Refuses calls as any closed client does.
 					client.close();

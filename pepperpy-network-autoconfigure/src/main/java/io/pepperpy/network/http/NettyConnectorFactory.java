@@ -49,7 +49,7 @@ final class NettyConnectorFactory {
 	}
 
 	static HttpClient connector(HttpConfig config, ConnectionProvider provider, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers) {
+			@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions) {
 		Duration connectTimeout = connectTimeout(config);
 		HttpClient client = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
@@ -65,13 +65,17 @@ final class NettyConnectorFactory {
 				if (trustManagers != null) {
 					builder.trustManager(trustManagers);
 				}
+				tlsOptions.applyTo(builder);
 			});
 			client = client.secure((spec) -> spec.sslContext(tls));
 		}
 		if (!config.verifySsl()) {
 			// LazyHttpClient warned when the client was built.
 			SslProvider.ProtocolSslContextSpec insecure = tlsFor(config)
-				.configure((builder) -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE));
+				.configure((builder) -> {
+					builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+					tlsOptions.applyTo(builder);
+				});
 			client = client.secure((spec) -> spec.sslContext(insecure).handlerConfigurator((handler) -> {
 				SSLEngine engine = handler.engine();
 				SSLParameters parameters = engine.getSSLParameters();

@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -120,7 +121,9 @@ public final class PepperpyHttpClientAutoConfiguration {
 				interceptors.add(interceptor);
 			}
 		}
-		return client.toConfig(name)
+		Environment environment = beanFactory.getBeanProvider(Environment.class)
+			.getIfAvailable(StandardEnvironment::new);
+		return new BootHttpClientSettings(environment).applyTo(client.toConfig(name), name)
 			.interceptors(interceptors)
 			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
 			.build();
@@ -177,7 +180,14 @@ public final class PepperpyHttpClientAutoConfiguration {
 		if (redis != null) {
 			redis.applyTo(builder);
 		}
-		if (sslBundle != null) {
+		BootHttpClientSettings boot = new BootHttpClientSettings(
+				beanFactory.getBeanProvider(Environment.class).getIfAvailable(StandardEnvironment::new));
+		HttpClientCustomizer readTimeout = boot.readTimeout();
+		if (readTimeout != null) {
+			builder.customizer(readTimeout);
+		}
+		sslBundle = boot.sslBundle(sslBundle);
+		if (sslBundle != null && config.verifySsl()) {
 			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
 			if (bundles == null) {
 				throw new IllegalStateException("HTTP client '" + config.name() + "' uses ssl-bundle '" + sslBundle
@@ -185,6 +195,9 @@ public final class PepperpyHttpClientAutoConfiguration {
 			}
 			SslBundle bundle = bundles.getBundle(sslBundle);
 			builder.tls(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory());
+			SslOptions options = bundle.getOptions();
+			builder.tlsOptions((options.getCiphers() != null) ? List.of(options.getCiphers()) : null,
+					(options.getEnabledProtocols() != null) ? List.of(options.getEnabledProtocols()) : null);
 		}
 		return builder.build();
 	}
