@@ -33,6 +33,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -182,6 +183,13 @@ public final class PepperpyHttpClientAutoConfiguration {
 		}
 		BootHttpClientSettings boot = new BootHttpClientSettings(
 				beanFactory.getBeanProvider(Environment.class).getIfAvailable(StandardEnvironment::new));
+		if (ClassUtils.isPresent(CONNECTOR_BUILDER_CUSTOMIZER, beanFactory.getClass().getClassLoader())) {
+			// Boot's connector customizers, in a class of their own so that this one links without Boot's module.
+			HttpClientCustomizer connectorCustomizers = BootConnectorCustomizers.of(beanFactory);
+			if (connectorCustomizers != null) {
+				builder.customizer(connectorCustomizers);
+			}
+		}
 		HttpClientCustomizer readTimeout = boot.readTimeout();
 		if (readTimeout != null) {
 			builder.customizer(readTimeout);
@@ -201,6 +209,9 @@ public final class PepperpyHttpClientAutoConfiguration {
 		}
 		return builder.build();
 	}
+
+	private static final String CONNECTOR_BUILDER_CUSTOMIZER = "org.springframework.boot.http.client.autoconfigure."
+			+ "reactive.ClientHttpConnectorBuilderCustomizer";
 
 	/**
 	 * Binds {@link PepperpyHttpProperties} (and checks them, failing start-up on an invalid value) when a

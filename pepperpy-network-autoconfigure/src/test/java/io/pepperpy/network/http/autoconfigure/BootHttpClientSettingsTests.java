@@ -10,9 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.JettyClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -71,6 +75,37 @@ class BootHttpClientSettingsTests {
 					.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TIMEOUT));
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 			});
+	}
+
+	@Test
+	void bootsConnectorCustomizersShapeEachClientsConnector() {
+		server.stubFor(get("/customized").withHeader("X-Connector", equalTo("customized")).willReturn(okJson("{}")));
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.base-url=http://127.0.0.1:" + server.port())
+			.withBean("reactorCustomizer", ClientHttpConnectorBuilderCustomizer.class, ReactorHeaderCustomizer::new)
+			.withBean("jettyCustomizer", ClientHttpConnectorBuilderCustomizer.class, JettyCustomizer::new)
+			.run((context) -> assertThat(
+					context.getBean(HttpClient.class).get("/customized").retrieve().block(Duration.ofSeconds(10)))
+				.isEqualTo(java.util.Map.of()));
+	}
+
+	static class ReactorHeaderCustomizer implements ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> {
+
+		@Override
+		public ReactorClientHttpConnectorBuilder customize(ReactorClientHttpConnectorBuilder builder) {
+			return builder.withHttpClientCustomizer(
+					(client) -> client.headers((headers) -> headers.set("X-Connector", "customized")));
+		}
+
+	}
+
+	static class JettyCustomizer implements ClientHttpConnectorBuilderCustomizer<JettyClientHttpConnectorBuilder> {
+
+		@Override
+		public JettyClientHttpConnectorBuilder customize(JettyClientHttpConnectorBuilder builder) {
+			throw new IllegalStateException("a Jetty customizer must not be given a Reactor Netty connector");
+		}
+
 	}
 
 }
