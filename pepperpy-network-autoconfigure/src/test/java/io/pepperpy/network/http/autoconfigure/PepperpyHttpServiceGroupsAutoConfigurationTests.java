@@ -3,14 +3,12 @@ package io.pepperpy.network.http.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.pepperpy.network.http.LoopbackWireMock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,7 +31,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -46,29 +43,14 @@ class PepperpyHttpServiceGroupsAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PepperpyHttpClientAutoConfiguration.class,
 				PepperpyHttpServiceGroupsAutoConfiguration.class, WebClientAutoConfiguration.class,
 				JacksonAutoConfiguration.class))
 		.withBean(SimpleMeterRegistry.class);
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
-
-	@BeforeEach
-	void reset() {
-		server.resetAll();
-	}
 
 	private static String http() {
 		return "http://127.0.0.1:" + server.port();

@@ -1,0 +1,63 @@
+package io.pepperpy.network.http;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * A WireMock server on a free loopback port for a test class: started before its tests, reset (stubs and
+ * requests) before each, stopped after them. It is the server itself, so tests stub and verify on it directly.
+ * Register it as a static field: {@code @RegisterExtension static final LoopbackWireMock server = new
+ * LoopbackWireMock();}.
+ */
+public final class LoopbackWireMock extends WireMockServer
+		implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+
+	/**
+	 * A server with HTTP only.
+	 */
+	public LoopbackWireMock() {
+		this(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+	}
+
+	private LoopbackWireMock(WireMockConfiguration configuration) {
+		super(configuration);
+	}
+
+	/**
+	 * A server with HTTPS too, on a port of its own (WireMock's self-signed certificate).
+	 * @return the server
+	 */
+	public static LoopbackWireMock withHttps() {
+		return new LoopbackWireMock(wireMockConfig().dynamicPort().dynamicHttpsPort().bindAddress("127.0.0.1"));
+	}
+
+	/**
+	 * Return the base URL of the HTTP port.
+	 * @return {@code http://127.0.0.1:<port>}
+	 */
+	public String http() {
+		return "http://127.0.0.1:" + port();
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		start();
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		resetAll();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		stop();
+	}
+
+}
