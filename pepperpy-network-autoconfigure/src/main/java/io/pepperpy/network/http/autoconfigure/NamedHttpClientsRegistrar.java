@@ -1,20 +1,13 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
 import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
-import org.springframework.util.Assert;
 import org.springframework.validation.BeanPropertyBindingResult;
 
 /**
@@ -29,64 +22,17 @@ class NamedHttpClientsRegistrar extends NamedClientsRegistrar {
 	}
 
 	/**
-	 * Makes one named client at start-up (the client itself connects on its first call), and closes it with the
-	 * context.
+	 * Makes the named client of its name.
 	 */
-	static final class NamedHttpClientFactoryBean
-			implements SmartFactoryBean<HttpClient>, BeanFactoryAware, EnvironmentAware, DisposableBean {
-
-		private final String name;
-
-		private @Nullable ListableBeanFactory beanFactory;
-
-		private @Nullable Environment environment;
-
-		private @Nullable HttpClient client;
+	static final class NamedHttpClientFactoryBean extends NamedClientFactoryBean<HttpClient> {
 
 		NamedHttpClientFactoryBean(String name) {
-			this.name = name;
+			super(name, HttpClient.class);
 		}
 
 		@Override
-		public void setBeanFactory(BeanFactory beanFactory) {
-			this.beanFactory = (ListableBeanFactory) beanFactory;
-		}
-
-		@Override
-		public void setEnvironment(Environment environment) {
-			this.environment = environment;
-		}
-
-		@Override
-		public synchronized HttpClient getObject() {
-			HttpClient client = this.client;
-			if (client == null) {
-				Assert.state(this.beanFactory != null && this.environment != null, "not initialized");
-				client = create(Binder.get(this.environment), this.name, this.beanFactory);
-				this.client = client;
-			}
-			return client;
-		}
-
-		@Override
-		public Class<?> getObjectType() {
-			return HttpClient.class;
-		}
-
-		/**
-		 * Made with the other singletons, so that an invalid client fails start-up, naming its property.
-		 */
-		@Override
-		public boolean isEagerInit() {
-			return true;
-		}
-
-		@Override
-		public void destroy() {
-			HttpClient client = this.client;
-			if (client != null) {
-				client.close();
-			}
+		protected HttpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {
+			return NamedHttpClientsRegistrar.create(binder, name, beanFactory);
 		}
 
 	}

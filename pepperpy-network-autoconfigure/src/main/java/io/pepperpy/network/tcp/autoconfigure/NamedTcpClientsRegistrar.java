@@ -1,22 +1,15 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
 import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
-import org.springframework.util.Assert;
 
 /**
  * Registers one {@link TcpClient} bean per {@code pepperpy.network.tcp.clients.<name>}: named
@@ -30,64 +23,17 @@ class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 	}
 
 	/**
-	 * Makes one named client at start-up (the client itself connects on its first call), and closes it with the
-	 * context.
+	 * Makes the named client of its name.
 	 */
-	static final class NamedTcpClientFactoryBean
-			implements SmartFactoryBean<TcpClient>, BeanFactoryAware, EnvironmentAware, DisposableBean {
-
-		private final String name;
-
-		private @Nullable ListableBeanFactory beanFactory;
-
-		private @Nullable Environment environment;
-
-		private @Nullable TcpClient client;
+	static final class NamedTcpClientFactoryBean extends NamedClientFactoryBean<TcpClient> {
 
 		NamedTcpClientFactoryBean(String name) {
-			this.name = name;
+			super(name, TcpClient.class);
 		}
 
 		@Override
-		public void setBeanFactory(BeanFactory beanFactory) {
-			this.beanFactory = (ListableBeanFactory) beanFactory;
-		}
-
-		@Override
-		public void setEnvironment(Environment environment) {
-			this.environment = environment;
-		}
-
-		@Override
-		public synchronized TcpClient getObject() {
-			TcpClient client = this.client;
-			if (client == null) {
-				Assert.state(this.beanFactory != null && this.environment != null, "not initialized");
-				client = create(Binder.get(this.environment), this.name, this.beanFactory);
-				this.client = client;
-			}
-			return client;
-		}
-
-		@Override
-		public Class<?> getObjectType() {
-			return TcpClient.class;
-		}
-
-		/**
-		 * Made with the other singletons, so that an invalid client fails start-up, naming its property.
-		 */
-		@Override
-		public boolean isEagerInit() {
-			return true;
-		}
-
-		@Override
-		public void destroy() {
-			TcpClient client = this.client;
-			if (client != null) {
-				client.close();
-			}
+		protected TcpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {
+			return NamedTcpClientsRegistrar.create(binder, name, beanFactory);
 		}
 
 	}
