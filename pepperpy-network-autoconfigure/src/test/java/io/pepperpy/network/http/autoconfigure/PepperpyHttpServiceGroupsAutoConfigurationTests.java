@@ -1,5 +1,6 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.LoopbackWireMock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,14 +18,24 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.PostExchange;
 import org.springframework.web.service.registry.HttpServiceGroup;
 import org.springframework.web.service.registry.ImportHttpServices;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -70,6 +82,18 @@ class PepperpyHttpServiceGroupsAutoConfigurationTests {
 
 		@GetExchange("/invoices/{id}")
 		Mono<Map<String, Object>> invoice(@PathVariable int id);
+
+		@PostExchange(url = "/invoices/search", contentType = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+		Mono<Void> search(@RequestParam MultiValueMap<String, String> form);
+
+		@PostExchange("/invoices/upload")
+		Mono<Void> upload(@RequestPart("file") ByteArrayResource file, @RequestPart("lines") Flux<String> lines);
+
+		@GetExchange(url = "/invoices/feed", accept = "application/x-ndjson")
+		Flux<Map<String, Object>> feed();
+
+		@GetExchange(url = "/invoices/ticks", accept = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<ServerSentEvent<String>> ticks();
 
 	}
 
@@ -190,6 +214,45 @@ class PepperpyHttpServiceGroupsAutoConfigurationTests {
 					"pepperpy.network.http.clients.billing.base-url=" + http(),
 					"spring.http.serviceclient.users.base-url=" + http())
 			.run((context) -> assertThat(context.getBean(UsersApi.class).user(1)).containsEntry("id", 1));
+	}
+
+	@Test
+	void formsMultipartAndStreamsGoThroughAGroupAsSpringSendsThem() {
+		server.stubFor(post("/invoices/search").willReturn(aResponse().withStatus(204)));
+		server.stubFor(post("/invoices/upload").willReturn(aResponse().withStatus(204)));
+		server.stubFor(get("/invoices/feed").willReturn(aResponse()
+			.withHeader(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")
+			.withBody("{\"n\":1}\n{\"n\":2}\n")));
+		server.stubFor(get("/invoices/ticks").willReturn(aResponse()
+			.withHeader(HttpHeaders.CONTENT_TYPE, MediaType.TEXT_EVENT_STREAM_VALUE)
+			.withBody("data:a\n\ndata:b\n\n")));
+		this.contextRunner.withUserConfiguration(GroupsConfiguration.class)
+			.withPropertyValues("pepperpy.network.http.clients.users.base-url=" + server.http(),
+					"pepperpy.network.http.clients.billing.base-url=" + server.http())
+			.run((context) -> {
+				BillingApi billing = context.getBean(BillingApi.class);
+				MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+				form.add("customer", "ann");
+				billing.search(form).block(WAIT);
+				billing.upload(new ByteArrayResource("pdf".getBytes(StandardCharsets.UTF_8)) {
+
+					@Override
+					public String getFilename() {
+						return "invoice.pdf";
+					}
+
+				}, Flux.just("a", "b")).block(WAIT);
+				assertThat(billing.feed().collectList().block(WAIT)).extracting((item) -> item.get("n"))
+					.containsExactly(1, 2);
+				assertThat(billing.ticks().collectList().block(WAIT)).extracting(ServerSentEvent::data)
+					.containsExactly("a", "b");
+				server.verify(postRequestedFor(urlEqualTo("/invoices/search"))
+					.withHeader(HttpHeaders.CONTENT_TYPE, containing(MediaType.APPLICATION_FORM_URLENCODED_VALUE))
+					.withRequestBody(equalTo("customer=ann")));
+				server.verify(postRequestedFor(urlEqualTo("/invoices/upload"))
+					.withRequestBodyPart(aMultipart("file").withBody(equalTo("pdf")).build())
+					.withRequestBodyPart(aMultipart("lines").withBody(equalTo("ab")).build()));
+			});
 	}
 
 	private static void stubFlaky(String path,
