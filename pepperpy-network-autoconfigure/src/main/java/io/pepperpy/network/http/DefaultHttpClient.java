@@ -82,6 +82,9 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final HttpHeaders defaultHeaders;
 
+	/** The base URL without a trailing slash, as WebClient prefixes an interface's URI templates with it. */
+	private final @Nullable String baseUrlPrefix;
+
 	private final Redactor redactor;
 
 	private final PoolStats poolStats = new PoolStats();
@@ -127,6 +130,8 @@ final class DefaultHttpClient implements HttpClient {
 		this.metrics = new ClientMetrics(config.metricsEnabled() ? meterRegistry : null, config.name(),
 				config.metricsPerAttempt());
 		this.baseUrl = (config.baseUrl() != null) ? URI.create(config.baseUrl()) : null;
+		String base = config.baseUrl();
+		this.baseUrlPrefix = (base == null) ? null : base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
 		HttpHeaders defaults = new HttpHeaders();
 		config.headers().forEach(defaults::set);
 		this.defaultHeaders = HttpHeaders.readOnlyHttpHeaders(defaults);
@@ -245,9 +250,8 @@ final class DefaultHttpClient implements HttpClient {
 		if (!(recorded instanceof String template)) {
 			return request.url().getRawPath();
 		}
-		String base = this.config.baseUrl();
-		if (base != null) {
-			String prefix = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+		String prefix = this.baseUrlPrefix;
+		if (prefix != null) {
 			if (template.startsWith(prefix) && (template.length() == prefix.length()
 					|| template.charAt(prefix.length()) == '/' || template.charAt(prefix.length()) == '?')) {
 				String rest = template.substring(prefix.length());

@@ -53,10 +53,6 @@ final class NonProxyHosts implements Predicate<SocketAddress> {
 		return patterns.isEmpty() ? NONE : new NonProxyHosts(List.copyOf(patterns));
 	}
 
-	boolean isEmpty() {
-		return this.patterns.isEmpty();
-	}
-
 	@Override
 	public boolean test(SocketAddress address) {
 		if (this.patterns.isEmpty() || !(address instanceof InetSocketAddress inet)) {
