@@ -36,8 +36,8 @@ final class ErrorTranslator {
 		}
 		if (TransportErrors.find(ex, ReadTimeoutException.class) != null) {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
-					request + " timed out: no data from the server for " + TransportErrors.format(timeout)
-							+ " while reading the response (timeout)",
+					request + " timed out: the server sent no data within the read timeout while the response was "
+							+ "read (timeout, or spring.http.clients.read-timeout when set)",
 					method, url, cause);
 		}
 		if (cause instanceof DataBufferLimitException) {
