@@ -66,7 +66,7 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 		step("TEXT GET /status", () -> this.client.get("/status").responseFormat(ResponseFormat.TEXT).retrieve()
 			.block(WAIT));
 		step("GET /flaky (503 twice, then 200: retried)", () -> this.client.get("/flaky").retrieve().block(WAIT));
-		step("10 rate-limited GET /ping at max-rate-limit " + this.client.config().maxRateLimit() + "/s", () -> {
+		step("10 rate-limited GET /ping at max-rate-limit " + this.client.config().rateLimit().maxPerSecond() + "/s", () -> {
 			long start = System.nanoTime();
 			List<Object> results = Flux.range(0, 10)
 				.flatMap((i) -> this.client.get("/ping").retrieve())
@@ -93,7 +93,7 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 				StandardCharsets.UTF_8));
 		step("UsersApi.getUser(2) (@HttpExchange over the named client 'users')", () -> this.usersApi.getUser(2));
 		step("UsersApi.createUser (@HttpExchange, POST)", () -> this.usersApi.createUser(Map.of("name", "Grace Hopper")));
-		step("Named client 'status' (TEXT, its own limit of " + this.statusClient.config().maxRateLimit() + "/s)",
+		step("Named client 'status' (TEXT, its own limit of " + this.statusClient.config().rateLimit().maxPerSecond() + "/s)",
 				() -> this.statusClient.get("/status").retrieve().block(WAIT));
 		printMetrics();
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");

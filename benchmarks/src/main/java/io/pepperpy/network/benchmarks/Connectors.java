@@ -3,7 +3,7 @@ package io.pepperpy.network.benchmarks;
 import io.netty.channel.ChannelOption;
 import reactor.netty.resources.ConnectionProvider;
 
-import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.http.ConnectionPool;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -19,12 +19,12 @@ final class Connectors {
 	}
 
 	/**
-	 * The connection pool {@code DefaultHttpClient} builds ({@link HttpConfig.Pool#DEFAULTS}).
+	 * The connection pool {@code DefaultHttpClient} builds ({@link ConnectionPool#DEFAULTS}).
 	 * @param name the pool's name
 	 * @return a new pool, for the caller to dispose of
 	 */
 	static ConnectionProvider pool(String name) {
-		return pool(name, HttpConfig.Pool.DEFAULTS).build();
+		return pool(name, ConnectionPool.DEFAULTS).build();
 	}
 
 	/**
@@ -34,7 +34,7 @@ final class Connectors {
 	 * @param pool its settings, as {@code HttpClient} takes them
 	 * @return the pool's builder
 	 */
-	static ConnectionProvider.Builder pool(String name, HttpConfig.Pool pool) {
+	static ConnectionProvider.Builder pool(String name, ConnectionPool pool) {
 		return ConnectionProvider.builder(name)
 			.maxConnections(pool.maxConnections())
 			.pendingAcquireMaxCount(pool.pendingAcquireMaxCount())

@@ -42,6 +42,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
+import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 
@@ -82,9 +83,9 @@ public final class StreamingBenchmarks {
 	 * The pool for the in-flight runs: the default 500 connections, no limit on requests waiting for one, and a
 	 * wait long enough for 10,000 to drain through them.
 	 */
-	static final HttpConfig.Pool UNBOUNDED_QUEUE = new HttpConfig.Pool(HttpConfig.Pool.DEFAULTS.maxConnections(), -1,
-			Duration.ofSeconds(60), HttpConfig.Pool.DEFAULTS.maxIdleTime(), HttpConfig.Pool.DEFAULTS.maxLifeTime(),
-			HttpConfig.Pool.DEFAULTS.evictionInterval());
+	static final ConnectionPool UNBOUNDED_QUEUE = new ConnectionPool(ConnectionPool.DEFAULTS.maxConnections(), -1,
+			Duration.ofSeconds(60), ConnectionPool.DEFAULTS.maxIdleTime(), ConnectionPool.DEFAULTS.maxLifeTime(),
+			ConnectionPool.DEFAULTS.evictionInterval());
 
 	private static final double MB = 1024.0 * 1024.0;
 
@@ -373,7 +374,7 @@ public final class StreamingBenchmarks {
 
 	private static void inFlight(String arm, int requests, boolean poolDefaults) throws Exception {
 		Map<String, Object> result = new LinkedHashMap<>();
-		try (Target client = target(arm, poolDefaults ? HttpConfig.Pool.DEFAULTS : UNBOUNDED_QUEUE)) {
+		try (Target client = target(arm, poolDefaults ? ConnectionPool.DEFAULTS : UNBOUNDED_QUEUE)) {
 			// warm-up: opens the connections and compiles the request path
 			fire(client, 500, null);
 			fire(client, 500, null);
@@ -446,7 +447,7 @@ public final class StreamingBenchmarks {
 
 	}
 
-	private static Target target(String arm, HttpConfig.Pool pool) {
+	private static Target target(String arm, ConnectionPool pool) {
 		if (arm.equals("OURS")) {
 			HttpClient client = HttpClient.create(HttpConfig.builder()
 				.baseUrl(Settings.URL)

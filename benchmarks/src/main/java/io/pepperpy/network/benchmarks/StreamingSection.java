@@ -112,7 +112,7 @@ final class StreamingSection implements ReportSection {
 		md.line("One thread subscribes every request without waiting while nginx's worker is stopped (SIGSTOP), so all "
 				+ "are in flight at once (on one of 500 connections or waiting for one) before it resumes. `queue`: "
 				+ "default pool, `pending-acquire-max-count` -1 (no limit), `pending-acquire-timeout` 60 s; `defaults`: "
-				+ "`HttpConfig.Pool.DEFAULTS` (1,000 may wait). Peak threads: `ThreadMXBean.getPeakThreadCount()` "
+				+ "`ConnectionPool.DEFAULTS` (1,000 may wait). Peak threads: `ThreadMXBean.getPeakThreadCount()` "
 				+ "reset before firing, the JVM's own threads included. Medians of the runs.");
 		md.line("");
 		md.line("| Arm | Requests | Pool | Completed runs | OK | Failed | Max in flight | Max waiting for a connection | Max connections in use | Peak threads (before) | Peak heap MB | Heap after GC, max MB | Firing ms | Wall ms |");

@@ -42,7 +42,7 @@ final class ThroughputSection implements ReportSection {
 			md.notMeasured();
 			return;
 		}
-		md.line("Connection limits: the three Reactor Netty arms use the pool settings `HttpClient` builds (`HttpConfig.Pool.DEFAULTS`: 500 connections, 1,000 pending); "
+		md.line("Connection limits: the three Reactor Netty arms use the pool settings `HttpClient` builds (`ConnectionPool.DEFAULTS`: 500 connections, 1,000 pending); "
 				+ "OkHttp's dispatcher and Apache's pool are raised to 256 per host; the JDK client has no limit.");
 		md.line("");
 		md.tableHeader("Arm", cells.stream().map((c) -> "c=" + concurrency(c) + " req/s").toList());

@@ -78,12 +78,12 @@ final class Attempt {
 		this.metrics = metrics;
 		this.redactor = redactor;
 		this.logger = logger;
-		this.timeoutFallback = timeoutError(config.timeout());
+		this.timeoutFallback = timeoutError(config.timeouts().attempt());
 	}
 
 	<R> Mono<R> run(CallState<R> state, int number) {
 		Call call = state.call;
-		int pendingMax = this.config.pool().pendingAcquireMaxCount();
+		int pendingMax = this.config.transport().pool().pendingAcquireMaxCount();
 		if (this.poolStats.saturated(pendingMax)) {
 			// Refused here rather than by the pool: the same outcome without building the WebClient request,
 			// its observation and its error chain, so that refusing stays cheap when the client is overloaded.
@@ -137,7 +137,7 @@ final class Attempt {
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> Mono<T> timeoutFallback(Duration timeout) {
-		return (Mono<T>) (timeout.equals(this.config.timeout()) ? this.timeoutFallback : timeoutError(timeout));
+		return (Mono<T>) (timeout.equals(this.config.timeouts().attempt()) ? this.timeoutFallback : timeoutError(timeout));
 	}
 
 	private static Mono<Object> timeoutError(Duration timeout) {

@@ -126,9 +126,9 @@ final class DefaultHttpClient implements HttpClient {
 			ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
-		this.redactor = new Redactor(config.redactHeaders(), config.redactQueryParams());
-		this.metrics = new ClientMetrics(config.metricsEnabled() ? meterRegistry : null, config.name(),
-				config.metricsPerAttempt());
+		this.redactor = new Redactor(config.observability().redactHeaders(), config.observability().redactQueryParams());
+		this.metrics = new ClientMetrics(config.observability().metrics() ? meterRegistry : null, config.name(),
+				config.observability().metricsPerAttempt());
 		this.baseUrl = (config.baseUrl() != null) ? URI.create(config.baseUrl()) : null;
 		String base = config.baseUrl();
 		this.baseUrlPrefix = (base == null) ? null : base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -146,8 +146,8 @@ final class DefaultHttpClient implements HttpClient {
 			connector = customizer.customizeConnector(config.name(), connector);
 		}
 		this.connector = connector;
-		String proxy = config.proxy();
-		List<String> nonProxyHosts = config.nonProxyHosts();
+		String proxy = config.transport().proxy();
+		List<String> nonProxyHosts = config.transport().nonProxyHosts();
 		if (ProxySettings.SYSTEM.equalsIgnoreCase(proxy)) {
 			ProxySettings.Resolved system = ProxySettings.system(System.getProperties(), System.getenv());
 			proxy = (system != null) ? system.url() : null;
@@ -163,8 +163,8 @@ final class DefaultHttpClient implements HttpClient {
 						NettyConnectorFactory.connectTimeout(config), NonProxyHosts.of(nonProxyHosts))
 				: this.connector;
 		webClientBuilder.clientConnector(new ReactorClientHttpConnector(configured))
-			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.maxInMemorySize()));
-		if (config.observationEnabled()) {
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(config.decoding().maxInMemorySize()));
+		if (config.observability().observation()) {
 			ClientRequestObservationConvention convention = observation.convention();
 			webClientBuilder.observationConvention((convention != null) ? convention
 					: new ClientObservationConvention(observation.name(), config.name(), this.redactor,
@@ -180,8 +180,8 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		this.webClient = webClientBuilder.build();
 		this.gate = createGate(config, redisConnection, this.metrics, this.logger);
-		this.budget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(), System::nanoTime);
-		this.decoder = new ResponseDecoder(jsonMapper, config.maxInMemorySize(), this.logger);
+		this.budget = new RetryBudget(config.retry().budgetPercent(), config.retry().budgetMinPerSecond(), System::nanoTime);
+		this.decoder = new ResponseDecoder(jsonMapper, config.decoding().maxInMemorySize(), this.logger);
 		FollowUpDecider decider = new FollowUpDecider(config, this.gate, this.budget, this.metrics, this.logger);
 		Attempt attempt = new Attempt(config, decider, this.decoder, this.poolStats, this.metrics, this.redactor,
 				this.logger, this::cutFailure);
@@ -192,11 +192,8 @@ final class DefaultHttpClient implements HttpClient {
 	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,
 			Logger logger) {
 		String owner = "HTTP client '" + config.name() + "'";
-		boolean shared = config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS;
-		RateLimitSettings settings = shared
-				? new RateLimitSettings(owner, config.maxRateLimit(), config.effectiveRateLimitKey(),
-						config.rateLimit().expectedInstances(), config.rateLimit().commandTimeout())
-				: RateLimitSettings.local(owner, config.maxRateLimit());
+		RateLimitSettings settings = RateLimitSettings.of(owner, config.name(), config.rateLimit());
+		boolean shared = settings.shared();
 		return PermitGate.create(settings, redisConnection, metrics.rateLimitListener(shared ? "redis" : "local"),
 				logger);
 	}
@@ -234,8 +231,8 @@ final class DefaultHttpClient implements HttpClient {
 			headers.putAll(request.headers());
 			String uriTemplate = uriTemplate(request);
 			Call call = new Call(request.method(), url, this.redactor, uriTemplate, headers, request.body(),
-					oneShotBody, this.webClient, this.config.timeout(), this.config.deadline(), this.config.retries(),
-					false, this.config.retryDelay(), true, this.config.retryNonIdempotent());
+					oneShotBody, this.webClient, this.config.timeouts().attempt(), this.config.timeouts().deadline(), this.config.retry().settings().maxRetries(),
+					false, this.config.retry().settings().delay(), true, this.config.retry().nonIdempotent());
 			return execute(call, (sent, response) -> Mono.just(response), request, next);
 		});
 	}
@@ -375,30 +372,30 @@ final class DefaultHttpClient implements HttpClient {
 		config.headers()
 			.forEach((name, value) -> headers.put(name, redactor.isSecretHeader(name) ? Redactor.MASK : value));
 		configuration.put("headers", headers);
-		configuration.put("timeout", config.timeout());
-		configuration.put("connect-timeout", config.connectTimeout());
-		configuration.put("deadline", config.deadline());
-		configuration.put("retries", config.retries());
-		configuration.put("retry-delay", config.retryDelay());
-		configuration.put("retry-backoff-multiplier", config.retryBackoffMultiplier());
-		configuration.put("retry-max-delay", config.retryMaxDelay());
-		configuration.put("retry-jitter", config.retryJitter());
-		configuration.put("retry-on-status", new TreeSet<>(config.retryOnStatus()));
-		configuration.put("retry-non-idempotent", config.retryNonIdempotent());
-		configuration.put("retry-after-max", config.retryAfterMax());
-		configuration.put("retry-budget-percent", config.retryBudgetPercent());
-		configuration.put("verify-ssl", config.verifySsl());
-		configuration.put("response-format", config.responseFormat());
-		configuration.put("raise-for-status", config.raiseForStatus());
-		configuration.put("max-rate-limit", config.maxRateLimit());
+		configuration.put("timeout", config.timeouts().attempt());
+		configuration.put("connect-timeout", config.timeouts().connect());
+		configuration.put("deadline", config.timeouts().deadline());
+		configuration.put("retries", config.retry().settings().maxRetries());
+		configuration.put("retry-delay", config.retry().settings().delay());
+		configuration.put("retry-backoff-multiplier", config.retry().settings().multiplier());
+		configuration.put("retry-max-delay", config.retry().settings().maxDelay());
+		configuration.put("retry-jitter", config.retry().settings().jitter());
+		configuration.put("retry-on-status", new TreeSet<>(config.retry().onStatus()));
+		configuration.put("retry-non-idempotent", config.retry().nonIdempotent());
+		configuration.put("retry-after-max", config.retry().afterMax());
+		configuration.put("retry-budget-percent", config.retry().budgetPercent());
+		configuration.put("verify-ssl", config.transport().verifySsl());
+		configuration.put("response-format", config.decoding().format());
+		configuration.put("raise-for-status", config.decoding().raiseForStatus());
+		configuration.put("max-rate-limit", config.rateLimit().maxPerSecond());
 		configuration.put("rate-limit-timeout", config.effectiveRateLimitTimeout());
-		configuration.put("proxy", (config.proxy() != null) ? ProxySettings.redact(config.proxy()) : null);
-		configuration.put("non-proxy-hosts", config.nonProxyHosts());
-		configuration.put("max-in-memory-size", config.maxInMemorySize());
+		configuration.put("proxy", (config.transport().proxy() != null) ? ProxySettings.redact(config.transport().proxy()) : null);
+		configuration.put("non-proxy-hosts", config.transport().nonProxyHosts());
+		configuration.put("max-in-memory-size", config.decoding().maxInMemorySize());
 		configuration.put("interceptors",
 				config.interceptors().stream().map((interceptor) -> interceptor.getClass().getName()).toList());
 		return new HttpClientState(config.name(), Collections.unmodifiableMap(configuration),
-				config.maxRateLimit(), pausedFor, retryBudgetRemaining, activeConnections, idleConnections,
+				config.rateLimit().maxPerSecond(), pausedFor, retryBudgetRemaining, activeConnections, idleConnections,
 				pendingAcquires);
 	}
 
@@ -412,7 +409,7 @@ final class DefaultHttpClient implements HttpClient {
 	public Mono<Void> closeGracefully() {
 		return Mono.defer(() -> {
 			this.closed = true;
-			Duration grace = this.config.shutdownGracePeriod();
+			Duration grace = this.config.transport().shutdownGracePeriod();
 			if (this.inFlight.get() > 0) {
 				this.logger.info("Closing HTTP client '{}': waiting up to {} ms for {} call(s) in flight",
 						this.config.name(), grace.toMillis(), this.inFlight.get());
@@ -431,7 +428,7 @@ final class DefaultHttpClient implements HttpClient {
 	 */
 	private void cutCallsInFlight() {
 		this.logger.warn("HTTP client '{}' cuts {} call(s) still in flight after its shutdown-grace-period of {} ms",
-				this.config.name(), this.inFlight.get(), this.config.shutdownGracePeriod().toMillis());
+				this.config.name(), this.inFlight.get(), this.config.transport().shutdownGracePeriod().toMillis());
 		this.cut = true;
 		this.connections.close();
 	}
@@ -452,7 +449,7 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		return NetworkException.of(NetworkException.Kind.IO,
 				call.method() + " " + call.displayUrl() + " was cut: HTTP client '" + this.config.name()
-						+ "' closed and its shutdown-grace-period of " + this.config.shutdownGracePeriod().toMillis()
+						+ "' closed and its shutdown-grace-period of " + this.config.transport().shutdownGracePeriod().toMillis()
 						+ " ms ran out",
 				call.method().name(), call.displayUrl(), cause);
 	}

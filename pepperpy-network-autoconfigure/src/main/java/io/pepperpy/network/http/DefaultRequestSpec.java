@@ -71,11 +71,11 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	DefaultRequestSpec(DefaultHttpClient client, HttpMethod method, String uriTemplate, Object uriVariables) {
 		this.client = client;
-		this.responseFormat = client.config().responseFormat();
-		this.retryDelay = client.config().retryDelay();
-		this.raiseForStatus = client.config().raiseForStatus();
-		this.timeout = client.config().timeout();
-		this.deadline = client.config().deadline();
+		this.responseFormat = client.config().decoding().format();
+		this.retryDelay = client.config().retry().settings().delay();
+		this.raiseForStatus = client.config().decoding().raiseForStatus();
+		this.timeout = client.config().timeouts().attempt();
+		this.deadline = client.config().timeouts().deadline();
 		this.method = method;
 		this.uriTemplate = uriTemplate;
 		this.uriVariables = uriVariables;
@@ -285,11 +285,11 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 				merged.setContentType(this.contentType);
 			}
 		}
-		int effectiveRetries = (this.retries != null) ? this.retries : this.client.config().retries();
+		int effectiveRetries = (this.retries != null) ? this.retries : this.client.config().retry().settings().maxRetries();
 		return new Call(this.method, url, this.client.redactor(), this.uriTemplate, merged, this.body,
 				this.oneShotBody, this.client.webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries,
 				this.retries != null, this.retryDelay, this.raiseForStatus,
-				this.client.config().retryNonIdempotent());
+				this.client.config().retry().nonIdempotent());
 	}
 
 	/** Whether an HTTP method is a token (RFC 9110): visible ASCII without separators; no allocation. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.limit.PermitGate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -80,7 +81,7 @@ final class FollowUpDecider {
 		this.budget = budget;
 		this.metrics = metrics;
 		this.logger = logger;
-		this.defaultRetryPolicy = retryPolicy(config.retries(), config.retryDelay());
+		this.defaultRetryPolicy = config.retry().settings().toRetryPolicy();
 	}
 
 	/**
@@ -95,14 +96,14 @@ final class FollowUpDecider {
 			return Deliver.INSTANCE;
 		}
 		HttpHeaders headers = response.headers().asHttpHeaders();
-		if (this.config.followRedirects() && REDIRECT_STATUSES.contains(status.value())
+		if (this.config.redirects().follow() && REDIRECT_STATUSES.contains(status.value())
 				&& headers.getLocation() != null) {
 			return redirect(state.call, request, status.value(), headers.getFirst(HttpHeaders.LOCATION), hop,
 					sendBody);
 		}
 		Call call = state.call;
 		String refusal = null;
-		if (this.config.retryOnStatus().contains(status.value()) || this.config.retryPredicate() != null) {
+		if (this.config.retry().onStatus().contains(status.value()) || this.config.retry().predicate() != null) {
 			NetworkException probe = NetworkException.status(call.method().name(), call.displayUrl(), status.value(),
 					reason(status), headers, null);
 			Decision decision = decide(state, probe);
@@ -162,7 +163,7 @@ final class FollowUpDecider {
 				reason = "connect";
 				sent = false;
 			}
-			case STATUS -> reason = config.retryOnStatus().contains(failure.status()) ? "status" : null;
+			case STATUS -> reason = config.retry().onStatus().contains(failure.status()) ? "status" : null;
 			case TIMEOUT -> reason = "timeout";
 			case PROTOCOL, IO -> reason = "connection";
 			default -> reason = null;
@@ -179,12 +180,12 @@ final class FollowUpDecider {
 			refusalTag = "body_not_replayable";
 		}
 		Duration retryAfter = retryAfter(failure);
-		if (retryAfter != null && failure.status() == 429 && retryAfter.compareTo(config.retryAfterMax()) <= 0) {
+		if (retryAfter != null && failure.status() == 429 && retryAfter.compareTo(config.retry().afterMax()) <= 0) {
 			// The server told every caller of this client to wait.
 			this.gate.pause(retryAfter);
 		}
 		boolean retry = reason != null && refusal == null;
-		RetryPredicate predicate = config.retryPredicate();
+		RetryPredicate predicate = config.retry().predicate();
 		if (predicate != null && !call.oneShotBody()) {
 			boolean custom = predicate.shouldRetry(call.method(), call.url(), failure, retry);
 			if (custom && !retry) {
@@ -215,10 +216,10 @@ final class FollowUpDecider {
 			return Decision.NO;
 		}
 		if (retryAfter != null) {
-			if (retryAfter.compareTo(config.retryAfterMax()) > 0) {
+			if (retryAfter.compareTo(config.retry().afterMax()) > 0) {
 				this.metrics.retryRefused(method, "retry_after_cap");
 				return new Decision(-1, "the server asked to retry after " + retryAfter.toSeconds()
-						+ " s (Retry-After), more than retry-after-max " + config.retryAfterMax().toSeconds() + " s");
+						+ " s (Retry-After), more than retry-after-max " + config.retry().afterMax().toSeconds() + " s");
 			}
 			delay = retryAfter.toMillis();
 		}
@@ -229,7 +230,7 @@ final class FollowUpDecider {
 		}
 		if (!this.budget.tryRetry()) {
 			this.metrics.retryRefused(method, "budget");
-			return new Decision(-1, "the client's retry budget (retry-budget-percent " + config.retryBudgetPercent()
+			return new Decision(-1, "the client's retry budget (retry-budget-percent " + config.retry().budgetPercent()
 					+ " %) is spent: the server is failing too often to retry");
 		}
 		this.metrics.retry(method, reason);
@@ -248,21 +249,11 @@ final class FollowUpDecider {
 	}
 
 	private RetryPolicy retryPolicy(Call call) {
-		if (call.retries() == this.config.retries() && call.retryDelay().equals(this.config.retryDelay())) {
+		RetrySettings settings = this.config.retry().settings();
+		if (call.retries() == settings.maxRetries() && call.retryDelay().equals(settings.delay())) {
 			return this.defaultRetryPolicy;
 		}
-		return retryPolicy(call.retries(), call.retryDelay());
-	}
-
-	private RetryPolicy retryPolicy(int retries, Duration retryDelay) {
-		return RetryPolicy.builder()
-			.maxRetries(retries)
-			.delay(retryDelay)
-			.multiplier(this.config.retryBackoffMultiplier())
-			.maxDelay((this.config.retryMaxDelay().compareTo(retryDelay) >= 0) ? this.config.retryMaxDelay()
-					: retryDelay)
-			.jitter(this.config.retryJitter())
-			.build();
+		return settings.withMaxRetries(call.retries()).withDelay(call.retryDelay()).toRetryPolicy();
 	}
 
 	/**
@@ -288,10 +279,10 @@ final class FollowUpDecider {
 					call.method() + " " + from + " redirected to a URL that is not http(s): refused",
 					call.method().name(), from, null));
 		}
-		if (hop >= this.config.maxRedirects()) {
+		if (hop >= this.config.redirects().max()) {
 			return new Fail(NetworkException.of(NetworkException.Kind.PROTOCOL,
 					call.method() + " " + call.displayUrl() + " stopped after max-redirects ("
-							+ this.config.maxRedirects() + ") redirects, last to " + redactor.url(target),
+							+ this.config.redirects().max() + ") redirects, last to " + redactor.url(target),
 					call.method().name(), call.displayUrl(), null));
 		}
 		HttpMethod method = request.method();
@@ -316,7 +307,7 @@ final class FollowUpDecider {
 			headers.remove(HttpHeaders.AUTHORIZATION);
 			headers.remove(HttpHeaders.PROXY_AUTHORIZATION);
 			headers.remove(HttpHeaders.COOKIE);
-			this.config.redactHeaders().forEach(headers::remove);
+			this.config.observability().redactHeaders().forEach(headers::remove);
 		}
 		InterceptedRequest next = new InterceptedRequest(method, target, call.uriTemplate(), headers,
 				request.attempt());

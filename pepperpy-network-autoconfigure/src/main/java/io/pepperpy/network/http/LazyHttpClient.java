@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.limit.RateLimit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -71,12 +72,12 @@ final class LazyHttpClient implements HttpClient {
 			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
 			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions,
 			@Nullable Object redisConnection, ObservationSettings observation) {
-		if (config.rateLimit().backend() == HttpConfig.RateLimit.Backend.REDIS && redisConnection == null) {
+		if (config.rateLimit().backend() == RateLimit.Backend.REDIS && redisConnection == null) {
 			throw new IllegalStateException("HTTP client '" + config.name()
 					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
 					+ "set spring.data.redis.*, or pass one to HttpClient.builder().redisConnection(...)");
 		}
-		if (!config.verifySsl()) {
+		if (!config.transport().verifySsl()) {
 			LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name())
 				.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
 						+ "use this only against test servers", config.name());
@@ -166,10 +167,10 @@ final class LazyHttpClient implements HttpClient {
 			return client.state();
 		}
 		HttpConfig config = this.config;
-		long retryBudget = new RetryBudget(config.retryBudgetPercent(), config.retryBudgetMinPerSecond(),
+		long retryBudget = new RetryBudget(config.retry().budgetPercent(), config.retry().budgetMinPerSecond(),
 				System::nanoTime)
 			.remaining();
-		return DefaultHttpClient.state(config, new Redactor(config.redactHeaders(), config.redactQueryParams()),
+		return DefaultHttpClient.state(config, new Redactor(config.observability().redactHeaders(), config.observability().redactQueryParams()),
 				Duration.ZERO, retryBudget, 0, 0, 0);
 	}
 

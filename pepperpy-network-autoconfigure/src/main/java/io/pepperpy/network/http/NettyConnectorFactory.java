@@ -29,7 +29,7 @@ final class NettyConnectorFactory {
 	}
 
 	static ConnectionProvider pool(HttpConfig config, PoolStats stats) {
-		HttpConfig.Pool pool = config.pool();
+		ConnectionPool pool = config.transport().pool();
 		return ConnectionProvider.builder("pepperpy-" + config.name())
 			.maxConnections(pool.maxConnections())
 			.pendingAcquireMaxCount(pool.pendingAcquireMaxCount())
@@ -45,7 +45,7 @@ final class NettyConnectorFactory {
 	 * Return the connect timeout: {@code connect-timeout}, never longer than the per-attempt {@code timeout}.
 	 */
 	static Duration connectTimeout(HttpConfig config) {
-		return (config.connectTimeout().compareTo(config.timeout()) < 0) ? config.connectTimeout() : config.timeout();
+		return (config.timeouts().connect().compareTo(config.timeouts().attempt()) < 0) ? config.timeouts().connect() : config.timeouts().attempt();
 	}
 
 	static HttpClient connector(HttpConfig config, ConnectionProvider provider, @Nullable KeyManagerFactory keyManagers,
@@ -54,10 +54,10 @@ final class NettyConnectorFactory {
 		HttpClient client = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
 			.compress(true);
-		if (config.http2()) {
+		if (config.transport().http2()) {
 			client = client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		}
-		if (config.verifySsl() && (keyManagers != null || trustManagers != null)) {
+		if (config.transport().verifySsl() && (keyManagers != null || trustManagers != null)) {
 			SslProvider.ProtocolSslContextSpec tls = tlsFor(config).configure((builder) -> {
 				if (keyManagers != null) {
 					builder.keyManager(keyManagers);
@@ -69,7 +69,7 @@ final class NettyConnectorFactory {
 			});
 			client = client.secure((spec) -> spec.sslContext(tls));
 		}
-		if (!config.verifySsl()) {
+		if (!config.transport().verifySsl()) {
 			// LazyHttpClient warned when the client was built.
 			SslProvider.ProtocolSslContextSpec insecure = tlsFor(config)
 				.configure((builder) -> {
@@ -92,7 +92,7 @@ final class NettyConnectorFactory {
 	 * HTTP/1.1 context offers only {@code http/1.1}, and the server never learns the client speaks HTTP/2).
 	 */
 	private static SslProvider.ProtocolSslContextSpec tlsFor(HttpConfig config) {
-		return config.http2() ? Http2SslContextSpec.forClient() : Http11SslContextSpec.forClient();
+		return config.transport().http2() ? Http2SslContextSpec.forClient() : Http11SslContextSpec.forClient();
 	}
 
 	/**

@@ -19,6 +19,22 @@ public record RateLimitSettings(String owner, int permitsPerSecond, @Nullable St
 		Duration commandTimeout) {
 
 	/**
+	 * Settings of a client's configured limit: kept in this JVM, or for {@link RateLimit.Backend#REDIS} shared
+	 * under the limit's key.
+	 * @param owner the limited client, as log lines name it
+	 * @param clientName the client's name, for the default Redis key
+	 * @param limit the configured limit
+	 * @return the settings
+	 */
+	public static RateLimitSettings of(String owner, String clientName, RateLimit limit) {
+		if (limit.backend() != RateLimit.Backend.REDIS) {
+			return local(owner, limit.maxPerSecond());
+		}
+		return new RateLimitSettings(owner, limit.maxPerSecond(), limit.effectiveKey(clientName),
+				limit.expectedInstances(), limit.commandTimeout());
+	}
+
+	/**
 	 * Settings of a limit kept in this JVM.
 	 * @param owner the limited client, as log lines name it
 	 * @param permitsPerSecond permits per second, {@code 0} for no limit

@@ -68,14 +68,14 @@ final class DefaultTcpClient implements TcpClient {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
-		this.limiter = new RateGate(config.maxRateLimit(), System::nanoTime, RateLimitListener.NONE);
+		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime, RateLimitListener.NONE);
 		this.codec = new FrameCodec(config);
 		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
 		boolean raw = config.framing() == Framing.RAW;
 		this.pool = new ChannelPool(
 				this.connector.connect().map((connection) -> new TcpChannel(connection, this.codec, this.metrics, raw)),
 				config.poolSize(), config.poolIdleTime());
-		this.retryPolicy = (config.retries() > 0) ? retryPolicy(config.retries()) : null;
+		this.retryPolicy = (config.retry().maxRetries() > 0) ? config.retry().toRetryPolicy() : null;
 		this.metrics.connections(this.pool::acquiredSize, this.pool::idleSize);
 	}
 
@@ -158,16 +158,16 @@ final class DefaultTcpClient implements TcpClient {
 			this.metrics.error(network.kind());
 			return network;
 		});
-		if (this.config.retries() == 0) {
+		if (this.config.retry().maxRetries() == 0) {
 			return connect;
 		}
 		return Mono.defer(() -> {
-			BackOffExecution backOff = retryPolicy(this.config.retries()).getBackOff().start();
+			BackOffExecution backOff = retryPolicy(this.config.retry().maxRetries()).getBackOff().start();
 			return connect.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 				Throwable failure = signal.failure();
 				long delay = (failure instanceof NetworkException network
 						&& network.kind() == NetworkException.Kind.CONNECT
-						&& signal.totalRetries() < this.config.retries())
+						&& signal.totalRetries() < this.config.retry().maxRetries())
 								? backOff.nextBackOff() : BackOffExecution.STOP;
 				if (delay == BackOffExecution.STOP) {
 					return Mono.error(failure);
@@ -267,14 +267,7 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	RetryPolicy retryPolicy(int retries) {
-		return RetryPolicy.builder()
-			.maxRetries(retries)
-			.delay(this.config.retryDelay())
-			.multiplier(this.config.retryBackoffMultiplier())
-			.maxDelay((this.config.retryMaxDelay().compareTo(this.config.retryDelay()) >= 0)
-					? this.config.retryMaxDelay() : this.config.retryDelay())
-			.jitter(this.config.retryJitter())
-			.build();
+		return this.config.retry().withMaxRetries(retries).toRetryPolicy();
 	}
 
 	private final class DefaultExchangeSpec implements ExchangeSpec {
@@ -283,7 +276,7 @@ final class DefaultTcpClient implements TcpClient {
 
 		private boolean idempotent = DefaultTcpClient.this.config.idempotent();
 
-		private int retries = DefaultTcpClient.this.config.retries();
+		private int retries = DefaultTcpClient.this.config.retry().maxRetries();
 
 		private Duration readTimeout = DefaultTcpClient.this.config.readTimeout();
 

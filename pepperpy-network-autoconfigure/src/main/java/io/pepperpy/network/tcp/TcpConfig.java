@@ -3,9 +3,11 @@ package io.pepperpy.network.tcp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.pepperpy.network.RetrySettings;
+import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.limit.RateLimit;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
@@ -37,23 +39,19 @@ import org.springframework.util.StringUtils;
  * @param poolSize most connections open at once; exchanges beyond it wait for a free one
  * @param poolIdleTime longest time a pooled connection stays open unused
  * @param keepAlive whether TCP keep-alive probes are sent on idle connections
- * @param retries retries after the first attempt ({@code 3} means at most 4 attempts)
- * @param retryDelay delay before the first retry (and reconnect)
- * @param retryBackoffMultiplier factor applied to the delay after each retry ({@code 1} keeps it fixed)
- * @param retryMaxDelay longest delay between attempts
- * @param retryJitter largest random amount added to or subtracted from each delay
+ * @param retry retries after the first attempt and the delays between them (before the first reconnect too), as
+ * the HTTP client has them ({@code retries}, {@code retry-delay}, {@code retry-backoff-multiplier},
+ * {@code retry-max-delay}, {@code retry-jitter})
  * @param idempotent whether exchanges may be retried after the request was sent; without it only failures to
  * connect are retried
- * @param maxRateLimit most exchanges per second, attempts included; {@code 0} means no limit
- * @param rateLimitTimeout longest wait for a rate-limit permit, or {@code null} for the deadline, or the read
- * timeout when no deadline is set
+ * @param rateLimit most exchanges per second, attempts included, and the longest wait for a permit
+ * ({@code max-rate-limit}, {@code rate-limit-timeout}; the limit is kept in this JVM)
  */
 public record TcpConfig(String name, String host, int port, Duration connectTimeout, Duration readTimeout,
 		Duration writeTimeout, @Nullable Duration deadline, boolean tls, boolean verifySsl,
 		@Nullable String sslBundle, Framing framing, String delimiter, int lengthFieldLength, int maxFrameLength,
-		int poolSize, Duration poolIdleTime, boolean keepAlive, int retries, Duration retryDelay,
-		double retryBackoffMultiplier, Duration retryMaxDelay, Duration retryJitter, boolean idempotent,
-		int maxRateLimit, @Nullable Duration rateLimitTimeout) {
+		int poolSize, Duration poolIdleTime, boolean keepAlive, RetrySettings retry, boolean idempotent,
+		RateLimit rateLimit) {
 
 	/**
 	 * Default client name.
@@ -61,55 +59,37 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 	public static final String DEFAULT_NAME = "default";
 
 	/**
+	 * The default retries: 3, the first after 100 ms, each delay doubled up to 5 s, no jitter.
+	 */
+	public static final RetrySettings DEFAULT_RETRY = new RetrySettings(3, Duration.ofMillis(100), 2.0,
+			Duration.ofSeconds(5), Duration.ZERO);
+
+	/**
 	 * Check every value.
 	 */
 	public TcpConfig {
-		Assert.hasText(name, "'name' must not be empty");
-		if (!StringUtils.hasText(host)) {
-			throw new IllegalArgumentException("host must be set (the server's host name or address)");
-		}
+		SettingChecks.check(StringUtils.hasText(name), "name", name, "not be empty");
+		SettingChecks.check(StringUtils.hasText(host), "host", host, "be set (the server's host name or address)");
 		host = host.trim();
-		if (port < 1 || port > 65535) {
-			throw new IllegalArgumentException("port must be between 1 and 65535 but was " + port);
-		}
-		checkPositive("connect-timeout", connectTimeout);
-		checkPositive("read-timeout", readTimeout);
-		checkPositive("write-timeout", writeTimeout);
+		SettingChecks.check(port >= 1 && port <= 65535, "port", port, "be between 1 and 65535");
+		SettingChecks.positive("connect-timeout", connectTimeout);
+		SettingChecks.positive("read-timeout", readTimeout);
+		SettingChecks.positive("write-timeout", writeTimeout);
 		if (deadline != null) {
-			checkPositive("deadline", deadline);
+			SettingChecks.positive("deadline", deadline);
 		}
 		sslBundle = StringUtils.hasText(sslBundle) ? sslBundle.trim() : null;
-		Assert.notNull(framing, "framing must not be null");
-		if (delimiter == null || delimiter.isEmpty()) {
-			throw new IllegalArgumentException("delimiter must not be empty");
-		}
-		if (lengthFieldLength != 1 && lengthFieldLength != 2 && lengthFieldLength != 4) {
-			throw new IllegalArgumentException("length-field-length must be 1, 2 or 4 but was " + lengthFieldLength);
-		}
-		if (maxFrameLength < 1) {
-			throw new IllegalArgumentException("max-frame-length must be at least 1 byte but was " + maxFrameLength);
-		}
-		if (poolSize < 1) {
-			throw new IllegalArgumentException("pool-size must be at least 1 but was " + poolSize);
-		}
-		checkPositive("pool-idle-time", poolIdleTime);
-		if (retries < 0) {
-			throw new IllegalArgumentException("retries must be 0 or more but was " + retries);
-		}
-		checkNotNegative("retry-delay", retryDelay);
-		if (!(retryBackoffMultiplier >= 1.0) || Double.isInfinite(retryBackoffMultiplier)) {
-			throw new IllegalArgumentException(
-					"retry-backoff-multiplier must be 1 or more but was " + retryBackoffMultiplier);
-		}
-		checkNotNegative("retry-max-delay", retryMaxDelay);
-		checkNotNegative("retry-jitter", retryJitter);
-		if (maxRateLimit < 0) {
-			throw new IllegalArgumentException(
-					"max-rate-limit must be 0 (no limit) or more exchanges per second but was " + maxRateLimit);
-		}
-		if (rateLimitTimeout != null) {
-			checkNotNegative("rate-limit-timeout", rateLimitTimeout);
-		}
+		SettingChecks.notNull("framing", framing);
+		SettingChecks.check(delimiter != null && !delimiter.isEmpty(), "delimiter", delimiter, "not be empty");
+		SettingChecks.check(lengthFieldLength == 1 || lengthFieldLength == 2 || lengthFieldLength == 4,
+				"length-field-length", lengthFieldLength, "be 1, 2 or 4");
+		SettingChecks.check(maxFrameLength >= 1, "max-frame-length", maxFrameLength, "be at least 1 byte");
+		SettingChecks.check(poolSize >= 1, "pool-size", poolSize, "be at least 1");
+		SettingChecks.positive("pool-idle-time", poolIdleTime);
+		SettingChecks.notNull("retries", retry);
+		SettingChecks.notNull("max-rate-limit", rateLimit);
+		SettingChecks.check(rateLimit.backend() == RateLimit.Backend.LOCAL, "rate-limit.backend", rateLimit.backend(),
+				"be local: a TCP client keeps its limit in this JVM");
 	}
 
 	/**
@@ -142,14 +122,11 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 
 	/**
 	 * Return the time an exchange may wait for a rate-limit permit.
-	 * @return {@link #rateLimitTimeout()} if set, otherwise {@link #deadline()} if set, otherwise
+	 * @return {@code rate-limit-timeout} if set, otherwise {@link #deadline()} if set, otherwise
 	 * {@link #readTimeout()}
 	 */
 	public Duration effectiveRateLimitTimeout() {
-		if (this.rateLimitTimeout != null) {
-			return this.rateLimitTimeout;
-		}
-		return (this.deadline != null) ? this.deadline : this.readTimeout;
+		return this.rateLimit.effectiveTimeout(this.deadline, this.readTimeout);
 	}
 
 	/**
@@ -175,20 +152,6 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 	 */
 	public Builder toBuilder() {
 		return new Builder(this);
-	}
-
-	private static void checkPositive(String property, Duration value) {
-		Assert.notNull(value, () -> property + " must not be null");
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive but was " + value);
-		}
-	}
-
-	private static void checkNotNegative(String property, Duration value) {
-		Assert.notNull(value, () -> property + " must not be null");
-		if (value.isNegative()) {
-			throw new IllegalArgumentException(property + " must not be negative but was " + value);
-		}
 	}
 
 	/**
@@ -233,15 +196,15 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 
 		private boolean keepAlive = true;
 
-		private int retries = 3;
+		private int retries = DEFAULT_RETRY.maxRetries();
 
-		private Duration retryDelay = Duration.ofMillis(100);
+		private Duration retryDelay = DEFAULT_RETRY.delay();
 
-		private double retryBackoffMultiplier = 2.0;
+		private double retryBackoffMultiplier = DEFAULT_RETRY.multiplier();
 
-		private Duration retryMaxDelay = Duration.ofSeconds(5);
+		private Duration retryMaxDelay = DEFAULT_RETRY.maxDelay();
 
-		private Duration retryJitter = Duration.ZERO;
+		private Duration retryJitter = DEFAULT_RETRY.jitter();
 
 		private boolean idempotent;
 
@@ -270,14 +233,14 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			this.poolSize = config.poolSize;
 			this.poolIdleTime = config.poolIdleTime;
 			this.keepAlive = config.keepAlive;
-			this.retries = config.retries;
-			this.retryDelay = config.retryDelay;
-			this.retryBackoffMultiplier = config.retryBackoffMultiplier;
-			this.retryMaxDelay = config.retryMaxDelay;
-			this.retryJitter = config.retryJitter;
+			this.retries = config.retry.maxRetries();
+			this.retryDelay = config.retry.delay();
+			this.retryBackoffMultiplier = config.retry.multiplier();
+			this.retryMaxDelay = config.retry.maxDelay();
+			this.retryJitter = config.retry.jitter();
 			this.idempotent = config.idempotent;
-			this.maxRateLimit = config.maxRateLimit;
-			this.rateLimitTimeout = config.rateLimitTimeout;
+			this.maxRateLimit = config.rateLimit.maxPerSecond();
+			this.rateLimitTimeout = config.rateLimit.timeout();
 		}
 
 		/**
@@ -539,8 +502,10 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			return new TcpConfig(this.name, (this.host != null) ? this.host : "", this.port, this.connectTimeout,
 					this.readTimeout, this.writeTimeout, this.deadline, this.tls, this.verifySsl, this.sslBundle,
 					this.framing, this.delimiter, this.lengthFieldLength, this.maxFrameLength, this.poolSize,
-					this.poolIdleTime, this.keepAlive, this.retries, this.retryDelay, this.retryBackoffMultiplier,
-					this.retryMaxDelay, this.retryJitter, this.idempotent, this.maxRateLimit, this.rateLimitTimeout);
+					this.poolIdleTime, this.keepAlive,
+					new RetrySettings(this.retries, this.retryDelay, this.retryBackoffMultiplier, this.retryMaxDelay,
+							this.retryJitter),
+					this.idempotent, RateLimit.local(this.maxRateLimit, this.rateLimitTimeout));
 		}
 
 	}

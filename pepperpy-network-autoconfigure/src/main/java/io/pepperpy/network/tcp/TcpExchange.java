@@ -335,7 +335,7 @@ final class TcpExchange extends Mono<byte[]> {
 			}
 			if (this.backOff == null) {
 				RetryPolicy configured = TcpExchange.this.client.retryPolicy;
-				this.backOff = ((configured != null && this.call.retries() == TcpExchange.this.client.config.retries())
+				this.backOff = ((configured != null && this.call.retries() == TcpExchange.this.client.config.retry().maxRetries())
 						? configured : TcpExchange.this.client.retryPolicy(this.call.retries())).getBackOff().start();
 			}
 			long delay = this.backOff.nextBackOff();

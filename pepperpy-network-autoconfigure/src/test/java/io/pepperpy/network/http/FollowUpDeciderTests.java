@@ -196,7 +196,7 @@ class FollowUpDeciderTests {
 			.header(HttpHeaders.LOCATION, "/a")
 			.build();
 		FollowUpDecider.FollowUp tooMany = decider(CONFIG).onResponse(state, request(state, new HttpHeaders()), again,
-				CONFIG.maxRedirects(), false);
+				CONFIG.redirects().max(), false);
 		assertThat(((FollowUpDecider.Fail) tooMany).error().getMessage()).contains("max-redirects");
 		ClientResponse file = ClientResponse.create(HttpStatusCode.valueOf(302))
 			.header(HttpHeaders.LOCATION, "file:///etc/passwd")
@@ -218,9 +218,9 @@ class FollowUpDeciderTests {
 
 	private static CallState<Object> state(HttpConfig config, HttpMethod method, boolean oneShot, int retries,
 			@Nullable Duration deadline, int attempt) {
-		Call call = new Call(method, URI.create("https://api.example/users/1"), new Redactor(config.redactHeaders(),
-				config.redactQueryParams()), "/users/{id}", new HttpHeaders(), null, oneShot, WEB_CLIENT,
-				config.timeout(), deadline, retries, false, config.retryDelay(), true, false);
+		Call call = new Call(method, URI.create("https://api.example/users/1"), new Redactor(config.observability().redactHeaders(),
+				config.observability().redactQueryParams()), "/users/{id}", new HttpHeaders(), null, oneShot, WEB_CLIENT,
+				config.timeouts().attempt(), deadline, retries, false, config.retry().settings().delay(), true, false);
 		CallState<Object> state = new CallState<>(call, (c, response) -> Mono.empty(),
 				new ClientMetrics(null, "test", false), false);
 		state.attempt = attempt;

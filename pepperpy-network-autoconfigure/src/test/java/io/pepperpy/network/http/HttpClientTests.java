@@ -531,14 +531,14 @@ class HttpClientTests {
 	void defaultsAreTheBriefs() {
 		HttpConfig config = HttpConfig.defaults();
 		assertThat(config.baseUrl()).isNull();
-		assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(config.retries()).isEqualTo(3);
-		assertThat(config.retryDelay()).isEqualTo(Duration.ofSeconds(1));
-		assertThat(config.verifySsl()).isTrue();
-		assertThat(config.responseFormat()).isEqualTo(ResponseFormat.JSON);
-		assertThat(config.raiseForStatus()).isTrue();
-		assertThat(config.maxRateLimit()).isZero();
-		assertThat(config.toBuilder().retries(5).build().retries()).isEqualTo(5);
+		assertThat(config.timeouts().attempt()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(config.retry().settings().maxRetries()).isEqualTo(3);
+		assertThat(config.retry().settings().delay()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(config.transport().verifySsl()).isTrue();
+		assertThat(config.decoding().format()).isEqualTo(ResponseFormat.JSON);
+		assertThat(config.decoding().raiseForStatus()).isTrue();
+		assertThat(config.rateLimit().maxPerSecond()).isZero();
+		assertThat(config.toBuilder().retries(5).build().retry().settings().maxRetries()).isEqualTo(5);
 	}
 
 	private static void stubFlaky(String path, int failures) {

@@ -15,6 +15,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pepperpy.network.limit.RateLimit;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.autoconfigure.RedisRateLimitConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -123,12 +124,10 @@ class RedisRateLimitTests {
 		HttpConfig config = HttpConfig.builder()
 			.name(name)
 			.baseUrl("http://127.0.0.1:" + this.server.port())
-			.maxRateLimit(RATE)
-			.rateLimitTimeout(rateLimitTimeout)
 			.header("X-Instance", name)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
-			.rateLimit(new HttpConfig.RateLimit(HttpConfig.RateLimit.Backend.REDIS, this.key, 2,
+			.rateLimit(new RateLimit(RATE, rateLimitTimeout, RateLimit.Backend.REDIS, this.key, 2,
 					Duration.ofMillis(200)))
 			.build();
 		HttpClient client = HttpClient.builder()

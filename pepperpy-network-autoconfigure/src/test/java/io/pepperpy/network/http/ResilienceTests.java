@@ -458,7 +458,7 @@ class ResilienceTests {
 	void aRequestBeyondThePendingLimitIsRefusedAtOnceAndTheOthersComplete() {
 		server.stubFor(get("/held").willReturn(okJson("{}").withFixedDelay(600)));
 		HttpClient client = client((config) -> config.retries(0)
-			.pool(new HttpConfig.Pool(1, 1, Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofMinutes(10),
+			.pool(new ConnectionPool(1, 1, Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ofMinutes(10),
 					Duration.ofSeconds(5))));
 		var first = client.get("/held").retrieve(String.class).toFuture();
 		org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.state().activeConnections() == 1);

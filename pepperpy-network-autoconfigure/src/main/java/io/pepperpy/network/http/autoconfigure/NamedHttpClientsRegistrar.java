@@ -1,5 +1,6 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
 import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.http.HttpClient;
@@ -42,17 +43,9 @@ class NamedHttpClientsRegistrar extends NamedClientsRegistrar {
 		PepperpyHttpClientProperties merged = merged(binder, name);
 		String prefix = PepperpyHttpProperties.PREFIX + ".clients." + name;
 		BeanPropertyBindingResult errors = new BeanPropertyBindingResult(merged, prefix);
-		merged.validate(merged, errors);
-		if (!all.isAllowInsecureSsl() && !merged.isVerifySsl()) {
-			errors.rejectValue("verifySsl", "insecure",
-					"verify-ssl: false is forbidden by pepperpy.network.http.allow-insecure-ssl: false");
-		}
+		HttpClientPropertiesMapper.validate(merged, all.isAllowInsecureSsl(), errors);
 		if (errors.hasErrors()) {
-			StringBuilder message = new StringBuilder("Invalid HTTP client '" + name + "':");
-			errors.getFieldErrors()
-				.forEach((error) -> message.append("\n - ").append(prefix).append('.')
-					.append(kebab(error.getField())).append(": ").append(error.getDefaultMessage()));
-			throw new IllegalStateException(message.toString());
+			throw ClientPropertiesValidation.failure("HTTP client '" + name + "'", prefix, errors);
 		}
 		HttpConfig config = PepperpyHttpClientAutoConfiguration.config(merged, name, all, beanFactory);
 		return PepperpyHttpClientAutoConfiguration.create(config, merged.getSslBundle(), beanFactory);
@@ -70,10 +63,6 @@ class NamedHttpClientsRegistrar extends NamedClientsRegistrar {
 		binder.bind(PepperpyHttpProperties.PREFIX, Bindable.ofInstance(merged));
 		binder.bind(PepperpyHttpProperties.PREFIX + ".clients." + name, Bindable.ofInstance(merged));
 		return merged;
-	}
-
-	private static String kebab(String field) {
-		return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
 	}
 
 }

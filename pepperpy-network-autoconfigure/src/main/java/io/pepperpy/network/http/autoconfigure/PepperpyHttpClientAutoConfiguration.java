@@ -124,7 +124,7 @@ public final class PepperpyHttpClientAutoConfiguration {
 		}
 		Environment environment = beanFactory.getBeanProvider(Environment.class)
 			.getIfAvailable(StandardEnvironment::new);
-		return new BootHttpClientSettings(environment).applyTo(client.toConfig(name), name)
+		return new BootHttpClientSettings(environment).applyTo(HttpClientPropertiesMapper.map(client, name), name)
 			.interceptors(interceptors)
 			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
 			.build();
@@ -195,7 +195,7 @@ public final class PepperpyHttpClientAutoConfiguration {
 			builder.customizer(readTimeout);
 		}
 		sslBundle = boot.sslBundle(sslBundle);
-		if (sslBundle != null && config.verifySsl()) {
+		if (sslBundle != null && config.transport().verifySsl()) {
 			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
 			if (bundles == null) {
 				throw new IllegalStateException("HTTP client '" + config.name() + "' uses ssl-bundle '" + sslBundle

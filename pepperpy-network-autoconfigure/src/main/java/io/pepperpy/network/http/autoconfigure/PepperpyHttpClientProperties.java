@@ -10,17 +10,14 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.ResponseFormat;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
-import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Properties of one pepperpy HTTP client: the default client's under {@code pepperpy.network.http.*}, a named
@@ -30,7 +27,7 @@ import org.springframework.validation.Validator;
  * The properties check themselves when bound, so an invalid value fails start-up with a message naming the
  * property and the value.
  */
-public class PepperpyHttpClientProperties implements Validator {
+public class PepperpyHttpClientProperties {
 
 	/**
 	 * Base URL that relative request paths resolve against; requests may only go to its origin.
@@ -219,12 +216,14 @@ public class PepperpyHttpClientProperties implements Validator {
 	/**
 	 * Connection pool of the client.
 	 */
-	private final Pool pool = new Pool();
+	@NestedConfigurationProperty
+	private final PoolProperties pool = new PoolProperties();
 
 	/**
 	 * Where max-rate-limit is enforced: in this instance or shared by all instances through Redis.
 	 */
-	private final RateLimit rateLimit = new RateLimit();
+	@NestedConfigurationProperty
+	private final RateLimitProperties rateLimit = new RateLimitProperties();
 
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
@@ -498,344 +497,12 @@ public class PepperpyHttpClientProperties implements Validator {
 		this.http2 = http2;
 	}
 
-	public Pool getPool() {
+	public PoolProperties getPool() {
 		return this.pool;
 	}
 
-	public RateLimit getRateLimit() {
+	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
-	}
-
-	/**
-	 * Rate-limit backend properties.
-	 */
-	public static class RateLimit {
-
-		/**
-		 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
-		 * the key allow it together).
-		 */
-		private HttpConfig.RateLimit.Backend backend = HttpConfig.RateLimit.Backend.LOCAL;
-
-		/**
-		 * Shared limit in Redis, used when the backend is redis.
-		 */
-		private final Redis redis = new Redis();
-
-		public HttpConfig.RateLimit.Backend getBackend() {
-			return this.backend;
-		}
-
-		public void setBackend(HttpConfig.RateLimit.Backend backend) {
-			this.backend = backend;
-		}
-
-		public Redis getRedis() {
-			return this.redis;
-		}
-
-		HttpConfig.RateLimit toConfig() {
-			return new HttpConfig.RateLimit(this.backend, this.redis.key, this.redis.expectedInstances,
-					this.redis.commandTimeout);
-		}
-
-	}
-
-	/**
-	 * Redis rate-limit properties.
-	 */
-	public static class Redis {
-
-		/**
-		 * Redis key of the shared limit; instances that use the same key share one limit. Defaults to
-		 * pepperpy:rate-limit:<client name>.
-		 */
-		private @Nullable String key;
-
-		/**
-		 * Instances expected to share the limit; while Redis is unreachable each allows max-rate-limit divided by
-		 * this.
-		 */
-		private int expectedInstances = 2;
-
-		/**
-		 * Longest wait for one Redis command before the call falls back to the local share.
-		 */
-		@DurationUnit(ChronoUnit.MILLIS)
-		private Duration commandTimeout = Duration.ofMillis(200);
-
-		public @Nullable String getKey() {
-			return this.key;
-		}
-
-		public void setKey(@Nullable String key) {
-			this.key = key;
-		}
-
-		public int getExpectedInstances() {
-			return this.expectedInstances;
-		}
-
-		public void setExpectedInstances(int expectedInstances) {
-			this.expectedInstances = expectedInstances;
-		}
-
-		public Duration getCommandTimeout() {
-			return this.commandTimeout;
-		}
-
-		public void setCommandTimeout(Duration commandTimeout) {
-			this.commandTimeout = commandTimeout;
-		}
-
-	}
-
-	/**
-	 * Connection pool properties.
-	 */
-	public static class Pool {
-
-		/**
-		 * Most connections open at once.
-		 */
-		private int maxConnections = HttpConfig.Pool.DEFAULTS.maxConnections();
-
-		/**
-		 * Most requests waiting for a connection; beyond it a request fails at once (-1: no limit).
-		 */
-		private int pendingAcquireMaxCount = HttpConfig.Pool.DEFAULTS.pendingAcquireMaxCount();
-
-		/**
-		 * Longest wait for a connection.
-		 */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration pendingAcquireTimeout = HttpConfig.Pool.DEFAULTS.pendingAcquireTimeout();
-
-		/**
-		 * How long an unused connection is kept; keep it below the servers' keep-alive timeout.
-		 */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration maxIdleTime = HttpConfig.Pool.DEFAULTS.maxIdleTime();
-
-		/**
-		 * How long a connection is used at most, so that DNS changes are picked up.
-		 */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration maxLifeTime = HttpConfig.Pool.DEFAULTS.maxLifeTime();
-
-		/**
-		 * How often idle and expired connections are closed in the background.
-		 */
-		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration evictionInterval = HttpConfig.Pool.DEFAULTS.evictionInterval();
-
-		public int getMaxConnections() {
-			return this.maxConnections;
-		}
-
-		public void setMaxConnections(int maxConnections) {
-			this.maxConnections = maxConnections;
-		}
-
-		public int getPendingAcquireMaxCount() {
-			return this.pendingAcquireMaxCount;
-		}
-
-		public void setPendingAcquireMaxCount(int pendingAcquireMaxCount) {
-			this.pendingAcquireMaxCount = pendingAcquireMaxCount;
-		}
-
-		public Duration getPendingAcquireTimeout() {
-			return this.pendingAcquireTimeout;
-		}
-
-		public void setPendingAcquireTimeout(Duration pendingAcquireTimeout) {
-			this.pendingAcquireTimeout = pendingAcquireTimeout;
-		}
-
-		public Duration getMaxIdleTime() {
-			return this.maxIdleTime;
-		}
-
-		public void setMaxIdleTime(Duration maxIdleTime) {
-			this.maxIdleTime = maxIdleTime;
-		}
-
-		public Duration getMaxLifeTime() {
-			return this.maxLifeTime;
-		}
-
-		public void setMaxLifeTime(Duration maxLifeTime) {
-			this.maxLifeTime = maxLifeTime;
-		}
-
-		public Duration getEvictionInterval() {
-			return this.evictionInterval;
-		}
-
-		public void setEvictionInterval(Duration evictionInterval) {
-			this.evictionInterval = evictionInterval;
-		}
-
-		HttpConfig.Pool toConfig() {
-			return new HttpConfig.Pool(this.maxConnections, this.pendingAcquireMaxCount, this.pendingAcquireTimeout,
-					this.maxIdleTime, this.maxLifeTime, this.evictionInterval);
-		}
-
-	}
-
-	/**
-	 * Map these properties to the client configuration.
-	 * @param name the client's name
-	 * @return the configuration builder, ready for interceptors
-	 */
-	public HttpConfig.Builder toConfig(String name) {
-		return HttpConfig.builder()
-			.name(name)
-			.baseUrl(this.baseUrl)
-			.headers(this.headers)
-			.timeout(this.timeout)
-			.connectTimeout(this.connectTimeout)
-			.retries(this.retries)
-			.retryDelay(this.retryDelay)
-			.verifySsl(this.verifySsl)
-			.responseFormat(this.responseFormat)
-			.raiseForStatus(this.raiseForStatus)
-			.maxRateLimit(this.maxRateLimit)
-			.rateLimitTimeout(this.rateLimitTimeout)
-			.proxy(this.proxy)
-			.nonProxyHosts(this.nonProxyHosts)
-			.maxInMemorySize((int) Math.min(Integer.MAX_VALUE, this.maxInMemorySize.toBytes()))
-			.deadline(this.deadline)
-			.retryOnStatus(this.retryOnStatus)
-			.retryNonIdempotent(this.retryNonIdempotent)
-			.retryBackoffMultiplier(this.retryBackoffMultiplier)
-			.retryMaxDelay(this.retryMaxDelay)
-			.retryJitter(this.retryJitter)
-			.retryAfterMax(this.retryAfterMax)
-			.retryBudgetPercent(this.retryBudgetPercent)
-			.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond)
-			.redactHeaders(this.redactHeaders)
-			.redactQueryParams(this.redactQueryParams)
-			.metricsEnabled(this.metricsEnabled)
-			.metricsPerAttempt(this.metricsPerAttempt)
-			.observationEnabled(this.observationEnabled)
-			.followRedirects(this.followRedirects)
-			.maxRedirects(this.maxRedirects)
-			.http2(this.http2)
-			.pool(this.pool.toConfig())
-			.rateLimit(this.rateLimit.toConfig())
-			.shutdownGracePeriod(this.shutdownGracePeriod);
-	}
-
-	@Override
-	public boolean supports(Class<?> type) {
-		return PepperpyHttpClientProperties.class.isAssignableFrom(type);
-	}
-
-	/**
-	 * Properties checked one by one by {@link #validate(Object, Errors)}.
-	 */
-	private static final String[] CHECKED = { "baseUrl", "headers", "timeout", "connectTimeout", "retries",
-			"retryDelay", "maxRateLimit", "rateLimitTimeout", "proxy", "nonProxyHosts", "deadline", "retryOnStatus",
-			"retryBackoffMultiplier", "retryMaxDelay", "retryJitter", "retryAfterMax", "retryBudgetPercent",
-			"retryBudgetMinPerSecond", "maxRedirects" };
-
-	/**
-	 * Check each property by building the configuration with it alone, so that each error names its property.
-	 * Written without lambdas: this runs at every start-up, where each lambda costs time to link.
-	 */
-	@Override
-	public void validate(Object target, Errors errors) {
-		PepperpyHttpClientProperties properties = (PepperpyHttpClientProperties) target;
-		for (String field : CHECKED) {
-			try {
-				properties.withOnly(field, HttpConfig.builder()).build();
-			}
-			catch (IllegalArgumentException | NullPointerException ex) {
-				String message = StringUtils.hasText(ex.getMessage()) ? ex.getMessage() : "invalid value";
-				Object shown = (field.equals("headers") || field.equals("proxy")) ? "(not shown)"
-						: properties.shown(field);
-				errors.rejectValue(field, "invalid", new Object[] { shown }, message);
-			}
-		}
-		try {
-			properties.rateLimit.toConfig();
-		}
-		catch (IllegalArgumentException ex) {
-			errors.rejectValue("rateLimit", "invalid", ex.getMessage());
-		}
-		try {
-			properties.pool.toConfig();
-		}
-		catch (IllegalArgumentException ex) {
-			errors.rejectValue("pool", "invalid", ex.getMessage());
-		}
-		if (properties.sslBundle != null && !properties.verifySsl) {
-			errors.rejectValue("sslBundle", "conflict", new Object[] { properties.sslBundle },
-					"ssl-bundle cannot be combined with verify-ssl: false");
-		}
-		if (properties.shutdownGracePeriod == null || properties.shutdownGracePeriod.isNegative()) {
-			errors.rejectValue("shutdownGracePeriod", "invalid", "shutdown-grace-period must not be negative");
-		}
-		if (properties.maxInMemorySize == null || properties.maxInMemorySize.isNegative()
-				|| properties.maxInMemorySize.toBytes() > Integer.MAX_VALUE) {
-			errors.rejectValue("maxInMemorySize", "invalid", "max-in-memory-size must be between 0 and 2GB");
-		}
-	}
-
-	/**
-	 * Set one property on a builder of defaults.
-	 */
-	private HttpConfig.Builder withOnly(String field, HttpConfig.Builder builder) {
-		return switch (field) {
-			case "baseUrl" -> builder.baseUrl(this.baseUrl);
-			case "headers" -> builder.headers(this.headers);
-			case "timeout" -> builder.timeout(this.timeout);
-			case "connectTimeout" -> builder.connectTimeout(this.connectTimeout);
-			case "retries" -> builder.retries(this.retries);
-			case "retryDelay" -> builder.retryDelay(this.retryDelay);
-			case "maxRateLimit" -> builder.maxRateLimit(this.maxRateLimit);
-			case "rateLimitTimeout" -> builder.rateLimitTimeout(this.rateLimitTimeout);
-			case "proxy" -> builder.proxy(this.proxy);
-			case "nonProxyHosts" -> builder.nonProxyHosts(this.nonProxyHosts);
-			case "deadline" -> builder.deadline(this.deadline);
-			case "retryOnStatus" -> builder.retryOnStatus(this.retryOnStatus);
-			case "retryBackoffMultiplier" -> builder.retryBackoffMultiplier(this.retryBackoffMultiplier);
-			case "retryMaxDelay" -> builder.retryMaxDelay(this.retryMaxDelay);
-			case "retryJitter" -> builder.retryJitter(this.retryJitter);
-			case "retryAfterMax" -> builder.retryAfterMax(this.retryAfterMax);
-			case "retryBudgetPercent" -> builder.retryBudgetPercent(this.retryBudgetPercent);
-			case "retryBudgetMinPerSecond" -> builder.retryBudgetMinPerSecond(this.retryBudgetMinPerSecond);
-			case "maxRedirects" -> builder.maxRedirects(this.maxRedirects);
-			default -> throw new IllegalStateException("not a checked property: " + field);
-		};
-	}
-
-	/**
-	 * Return a property's value as an error message shows it.
-	 */
-	private @Nullable Object shown(String field) {
-		return switch (field) {
-			case "baseUrl" -> this.baseUrl;
-			case "timeout" -> this.timeout;
-			case "connectTimeout" -> this.connectTimeout;
-			case "retries" -> this.retries;
-			case "retryDelay" -> this.retryDelay;
-			case "maxRateLimit" -> this.maxRateLimit;
-			case "rateLimitTimeout" -> this.rateLimitTimeout;
-			case "nonProxyHosts" -> this.nonProxyHosts;
-			case "deadline" -> this.deadline;
-			case "retryOnStatus" -> this.retryOnStatus;
-			case "retryBackoffMultiplier" -> this.retryBackoffMultiplier;
-			case "retryMaxDelay" -> this.retryMaxDelay;
-			case "retryJitter" -> this.retryJitter;
-			case "retryAfterMax" -> this.retryAfterMax;
-			case "retryBudgetPercent" -> this.retryBudgetPercent;
-			case "retryBudgetMinPerSecond" -> this.retryBudgetMinPerSecond;
-			case "maxRedirects" -> this.maxRedirects;
-			default -> "(not shown)";
-		};
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Properties bound from {@code pepperpy.network.http.*}: the default client's settings, which named clients
@@ -12,7 +13,7 @@ import org.springframework.validation.Errors;
  * given as a bare number are seconds ({@code timeout: 30}).
  */
 @ConfigurationProperties(PepperpyHttpProperties.PREFIX)
-public class PepperpyHttpProperties extends PepperpyHttpClientProperties {
+public class PepperpyHttpProperties extends PepperpyHttpClientProperties implements Validator {
 
 	/**
 	 * Prefix of the properties.
@@ -51,14 +52,13 @@ public class PepperpyHttpProperties extends PepperpyHttpClientProperties {
 		return PepperpyHttpProperties.class.isAssignableFrom(type);
 	}
 
+	/**
+	 * Check the default client's properties as {@link HttpClientPropertiesMapper} maps them; Spring Boot turns the
+	 * errors into a start-up failure. Named clients are checked when they are created, over these.
+	 */
 	@Override
 	public void validate(Object target, Errors errors) {
-		super.validate(target, errors);
-		PepperpyHttpProperties properties = (PepperpyHttpProperties) target;
-		if (!properties.allowInsecureSsl && !properties.isVerifySsl()) {
-			errors.rejectValue("verifySsl", "insecure", new Object[] { false },
-					"verify-ssl: false is forbidden by pepperpy.network.http.allow-insecure-ssl: false");
-		}
+		HttpClientPropertiesMapper.validate((PepperpyHttpProperties) target, this.allowInsecureSsl, errors);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
 import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.tcp.TcpClient;
@@ -9,6 +10,7 @@ import io.pepperpy.network.tcp.TcpConfig;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.validation.BeanPropertyBindingResult;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
@@ -57,13 +59,13 @@ class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 		binder.bind(PepperpyTcpProperties.PREFIX, Bindable.ofInstance(merged));
 		String prefix = PepperpyTcpProperties.PREFIX + ".clients." + name;
 		binder.bind(prefix, Bindable.ofInstance(merged));
-		try {
-			return merged.toConfig(name).build();
+		BeanPropertyBindingResult errors = new BeanPropertyBindingResult(merged, prefix);
+		TcpClientPropertiesMapper.validate(merged, name, errors);
+		if (errors.hasErrors()) {
+			throw ClientPropertiesValidation.failure("TCP client '" + name + "' (" + prefix + ".* over "
+					+ PepperpyTcpProperties.PREFIX + ".*)", prefix, errors);
 		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid TCP client '" + name + "' (" + prefix + ".* over "
-					+ PepperpyTcpProperties.PREFIX + ".*): " + ex.getMessage(), ex);
-		}
+		return TcpClientPropertiesMapper.map(merged, name).build();
 	}
 
 }

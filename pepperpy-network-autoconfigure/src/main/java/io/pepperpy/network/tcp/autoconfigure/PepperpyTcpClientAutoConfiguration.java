@@ -48,7 +48,7 @@ public final class PepperpyTcpClientAutoConfiguration {
 	@ConditionalOnProperty(prefix = PepperpyTcpProperties.PREFIX, name = "host")
 	TcpClient pepperpyTcpClient(PepperpyTcpProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<SslBundles> sslBundles) {
-		return create(properties.toConfig(TcpConfig.DEFAULT_NAME).build(), meterRegistry.getIfUnique(),
+		return create(TcpClientPropertiesMapper.map(properties, TcpConfig.DEFAULT_NAME).build(), meterRegistry.getIfUnique(),
 				sslBundles.getIfAvailable());
 	}
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 import io.pepperpy.network.tcp.Framing;
-import io.pepperpy.network.tcp.TcpConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DataSizeUnit;
@@ -340,40 +339,6 @@ public class TcpClientProperties {
 
 	public void setRateLimitTimeout(@Nullable Duration rateLimitTimeout) {
 		this.rateLimitTimeout = rateLimitTimeout;
-	}
-
-	/**
-	 * Map these settings to a client configuration.
-	 * @param name the client's name
-	 * @return the configuration builder
-	 */
-	public TcpConfig.Builder toConfig(String name) {
-		return TcpConfig.builder()
-			.name(name)
-			.host(this.host)
-			.port((this.port != null) ? this.port : 0)
-			.connectTimeout(this.connectTimeout)
-			.readTimeout(this.readTimeout)
-			.writeTimeout(this.writeTimeout)
-			.deadline(this.deadline)
-			.tls(this.tls)
-			.verifySsl(this.verifySsl)
-			.sslBundle(this.sslBundle)
-			.framing(this.framing)
-			.delimiter((this.delimiter != null) ? this.delimiter : "\n")
-			.lengthFieldLength(this.lengthFieldLength)
-			.maxFrameLength((int) Math.min(Integer.MAX_VALUE, this.maxFrameLength.toBytes()))
-			.poolSize(this.poolSize)
-			.poolIdleTime(this.poolIdleTime)
-			.keepAlive(this.keepAlive)
-			.retries(this.retries)
-			.retryDelay(this.retryDelay)
-			.retryBackoffMultiplier(this.retryBackoffMultiplier)
-			.retryMaxDelay(this.retryMaxDelay)
-			.retryJitter(this.retryJitter)
-			.idempotent(this.idempotent)
-			.maxRateLimit(this.maxRateLimit)
-			.rateLimitTimeout(this.rateLimitTimeout);
 	}
 
 }

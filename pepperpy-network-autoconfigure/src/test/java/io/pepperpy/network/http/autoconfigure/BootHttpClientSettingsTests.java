@@ -54,9 +54,9 @@ class BootHttpClientSettingsTests {
 					"pepperpy.network.http.clients.own.connect-timeout=2s",
 					"pepperpy.network.http.clients.inheriting.base-url=http://127.0.0.1")
 			.run((context) -> {
-				assertThat(context.getBean(HttpClient.class).config().connectTimeout()).hasSeconds(3);
-				assertThat(context.getBean("ownHttpClient", HttpClient.class).config().connectTimeout()).hasSeconds(2);
-				assertThat(context.getBean("inheritingHttpClient", HttpClient.class).config().connectTimeout())
+				assertThat(context.getBean(HttpClient.class).config().timeouts().connect()).hasSeconds(3);
+				assertThat(context.getBean("ownHttpClient", HttpClient.class).config().timeouts().connect()).hasSeconds(2);
+				assertThat(context.getBean("inheritingHttpClient", HttpClient.class).config().timeouts().connect())
 					.hasSeconds(3);
 			});
 	}

@@ -117,8 +117,8 @@ class NamedHttpClientsTests {
 				assertThat(context).hasBean("usersHttpClient").hasBean("billingHttpClient").hasBean("pepperpyHttpClient");
 				Injected injected = context.getBean(Injected.class);
 				assertThat(injected.users.config().name()).isEqualTo("users");
-				assertThat(injected.users.config().retries()).isEqualTo(2);
-				assertThat(injected.billing.config().retries()).isZero();
+				assertThat(injected.users.config().retry().settings().maxRetries()).isEqualTo(2);
+				assertThat(injected.billing.config().retry().settings().maxRetries()).isZero();
 				assertThat(injected.billing.config().headers()).containsEntry("User-Agent", "PepperPy/1.0");
 				assertThat(injected.primary.config().name()).isEqualTo("default");
 				injected.users.get("/me").retrieve().block(WAIT);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.InterceptedRequest;
@@ -92,7 +93,7 @@ class PepperpyHttpClientAutoConfigurationTests {
 	void anyPropertyBindsTheProperties() {
 		this.contextRunner.withPropertyValues("pepperpy.network.http.retries=2").run((context) -> {
 			assertThat(context).hasSingleBean(PepperpyHttpProperties.class);
-			assertThat(context.getBean(HttpConfig.class).retries()).isEqualTo(2);
+			assertThat(context.getBean(HttpConfig.class).retry().settings().maxRetries()).isEqualTo(2);
 		});
 	}
 
@@ -113,17 +114,17 @@ class PepperpyHttpClientAutoConfigurationTests {
 				assertThat(config.baseUrl()).isEqualTo("https://api.example.com");
 				assertThat(config.headers()).containsEntry("Authorization", "Bearer token")
 					.containsEntry("User-Agent", "PepperPy/1.0");
-				assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(12));
-				assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(500));
-				assertThat(config.retries()).isEqualTo(5);
-				assertThat(config.retryDelay()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(config.verifySsl()).isFalse();
-				assertThat(config.responseFormat()).isEqualTo(ResponseFormat.TEXT);
-				assertThat(config.raiseForStatus()).isFalse();
-				assertThat(config.maxRateLimit()).isEqualTo(100);
-				assertThat(config.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(3));
-				assertThat(config.proxy()).isEqualTo("http://proxy.example.com:8080");
-				assertThat(config.maxInMemorySize()).isEqualTo(1024 * 1024);
+				assertThat(config.timeouts().attempt()).isEqualTo(Duration.ofSeconds(12));
+				assertThat(config.timeouts().connect()).isEqualTo(Duration.ofMillis(500));
+				assertThat(config.retry().settings().maxRetries()).isEqualTo(5);
+				assertThat(config.retry().settings().delay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(config.transport().verifySsl()).isFalse();
+				assertThat(config.decoding().format()).isEqualTo(ResponseFormat.TEXT);
+				assertThat(config.decoding().raiseForStatus()).isFalse();
+				assertThat(config.rateLimit().maxPerSecond()).isEqualTo(100);
+				assertThat(config.rateLimit().timeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.transport().proxy()).isEqualTo("http://proxy.example.com:8080");
+				assertThat(config.decoding().maxInMemorySize()).isEqualTo(1024 * 1024);
 			});
 	}
 
@@ -139,16 +140,16 @@ class PepperpyHttpClientAutoConfigurationTests {
 			.withBean(RetryPredicate.class, () -> (method, url, failure, byDefault) -> byDefault)
 			.run((context) -> {
 				HttpConfig config = context.getBean(HttpConfig.class);
-				assertThat(config.deadline()).isEqualTo(Duration.ofSeconds(20));
-				assertThat(config.retryOnStatus()).containsExactlyInAnyOrder(500, 503);
-				assertThat(config.retryNonIdempotent()).isTrue();
-				assertThat(config.retryBackoffMultiplier()).isEqualTo(2.5);
-				assertThat(config.retryMaxDelay()).isEqualTo(Duration.ofSeconds(10));
-				assertThat(config.retryJitter()).isEqualTo(Duration.ofMillis(100));
-				assertThat(config.retryAfterMax()).isEqualTo(Duration.ofSeconds(30));
-				assertThat(config.retryBudgetPercent()).isEqualTo(50);
-				assertThat(config.retryBudgetMinPerSecond()).isEqualTo(3);
-				assertThat(config.retryPredicate()).isSameAs(context.getBean(RetryPredicate.class));
+				assertThat(config.timeouts().deadline()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(config.retry().onStatus()).containsExactlyInAnyOrder(500, 503);
+				assertThat(config.retry().nonIdempotent()).isTrue();
+				assertThat(config.retry().settings().multiplier()).isEqualTo(2.5);
+				assertThat(config.retry().settings().maxDelay()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(config.retry().settings().jitter()).isEqualTo(Duration.ofMillis(100));
+				assertThat(config.retry().afterMax()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(config.retry().budgetPercent()).isEqualTo(50);
+				assertThat(config.retry().budgetMinPerSecond()).isEqualTo(3);
+				assertThat(config.retry().predicate()).isSameAs(context.getBean(RetryPredicate.class));
 			});
 	}
 
@@ -214,11 +215,11 @@ class PepperpyHttpClientAutoConfigurationTests {
 					"pepperpy.network.http.max-redirects=2")
 			.run((context) -> {
 				HttpConfig config = context.getBean(HttpConfig.class);
-				assertThat(config.pool()).isEqualTo(new HttpConfig.Pool(20, -1, Duration.ofSeconds(2),
+				assertThat(config.transport().pool()).isEqualTo(new ConnectionPool(20, -1, Duration.ofSeconds(2),
 						Duration.ofSeconds(3), Duration.ofSeconds(60), Duration.ofSeconds(1)));
-				assertThat(config.http2()).isTrue();
-				assertThat(config.followRedirects()).isTrue();
-				assertThat(config.maxRedirects()).isEqualTo(2);
+				assertThat(config.transport().http2()).isTrue();
+				assertThat(config.redirects().follow()).isTrue();
+				assertThat(config.redirects().max()).isEqualTo(2);
 			});
 		this.contextRunner.withPropertyValues("pepperpy.network.http.pool.max-connections=0")
 			.run((context) -> assertThat(context).hasFailed()
@@ -239,7 +240,7 @@ class PepperpyHttpClientAutoConfigurationTests {
 	void backsOffWhenTheUserDefinesTheConfig() {
 		this.contextRunner.withUserConfiguration(UserConfigConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(HttpConfig.class);
-			assertThat(context.getBean(HttpClient.class).config().retries()).isEqualTo(9);
+			assertThat(context.getBean(HttpClient.class).config().retry().settings().maxRetries()).isEqualTo(9);
 		});
 	}
 

@@ -1,6 +1,7 @@
 package io.pepperpy.network.http.autoconfigure;
 
 import io.lettuce.core.RedisClient;
+import io.pepperpy.network.limit.RateLimit;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.RedisServerAccess;
@@ -33,7 +34,7 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	void localBackendByDefaultOpensNoRedisConnection() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).doesNotHaveBean(RedisRateLimitConnection.class);
-			assertThat(context.getBean(HttpConfig.class).rateLimit()).isEqualTo(HttpConfig.RateLimit.DEFAULTS);
+			assertThat(context.getBean(HttpConfig.class).rateLimit()).isEqualTo(RateLimit.DEFAULTS);
 		});
 	}
 
@@ -49,7 +50,7 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
 				HttpConfig config = context.getBean(HttpClient.class).config();
-				assertThat(config.rateLimit().backend()).isEqualTo(HttpConfig.RateLimit.Backend.REDIS);
+				assertThat(config.rateLimit().backend()).isEqualTo(RateLimit.Backend.REDIS);
 				assertThat(config.effectiveRateLimitKey()).isEqualTo("shared:partner");
 				assertThat(config.rateLimit().expectedInstances()).isEqualTo(5);
 				assertThat(config.rateLimit().commandTimeout()).hasMillis(150);
@@ -103,9 +104,9 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
 				assertThat(context.getBean("partnerHttpClient", HttpClient.class).config().rateLimit().backend())
-					.isEqualTo(HttpConfig.RateLimit.Backend.REDIS);
+					.isEqualTo(RateLimit.Backend.REDIS);
 				assertThat(context.getBean("pepperpyHttpClient", HttpClient.class).config().rateLimit().backend())
-					.isEqualTo(HttpConfig.RateLimit.Backend.LOCAL);
+					.isEqualTo(RateLimit.Backend.LOCAL);
 			});
 	}
 

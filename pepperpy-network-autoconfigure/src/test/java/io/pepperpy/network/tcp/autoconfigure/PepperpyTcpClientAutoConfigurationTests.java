@@ -177,14 +177,14 @@ class PepperpyTcpClientAutoConfigurationTests {
 				assertThat(config.poolSize()).isEqualTo(4);
 				assertThat(config.poolIdleTime()).isEqualTo(Duration.ofSeconds(15));
 				assertThat(config.keepAlive()).isFalse();
-				assertThat(config.retries()).isEqualTo(5);
-				assertThat(config.retryDelay()).isEqualTo(Duration.ofMillis(200));
-				assertThat(config.retryBackoffMultiplier()).isEqualTo(1.5);
-				assertThat(config.retryMaxDelay()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(config.retryJitter()).isEqualTo(Duration.ofMillis(10));
+				assertThat(config.retry().maxRetries()).isEqualTo(5);
+				assertThat(config.retry().delay()).isEqualTo(Duration.ofMillis(200));
+				assertThat(config.retry().multiplier()).isEqualTo(1.5);
+				assertThat(config.retry().maxDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(config.retry().jitter()).isEqualTo(Duration.ofMillis(10));
 				assertThat(config.idempotent()).isTrue();
-				assertThat(config.maxRateLimit()).isEqualTo(50);
-				assertThat(config.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(config.rateLimit().maxPerSecond()).isEqualTo(50);
+				assertThat(config.rateLimit().timeout()).isEqualTo(Duration.ofSeconds(1));
 			});
 	}
 
@@ -224,12 +224,12 @@ class PepperpyTcpClientAutoConfigurationTests {
 				assertThat(cache.name()).isEqualTo("cache");
 				assertThat(cache.host()).isEqualTo("127.0.0.1");
 				assertThat(cache.readTimeout()).isEqualTo(Duration.ofSeconds(7));
-				assertThat(cache.retries()).isEqualTo(4);
+				assertThat(cache.retry().maxRetries()).isEqualTo(4);
 				TcpConfig device = context.getBean("deviceTcpClient", TcpClient.class).config();
 				assertThat(device.host()).isEqualTo("localhost");
 				assertThat(device.port()).isEqualTo(9000);
 				assertThat(device.framing()).isEqualTo(Framing.RAW);
-				assertThat(device.retries()).isEqualTo(1);
+				assertThat(device.retry().maxRetries()).isEqualTo(1);
 				NamedClientUser user = context.getBean(NamedClientUser.class);
 				assertThat(user.cache.config().name()).isEqualTo("cache");
 				assertThat(user.primary.config().name()).isEqualTo("default");

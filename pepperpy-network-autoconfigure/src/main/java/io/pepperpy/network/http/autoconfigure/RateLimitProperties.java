@@ -1,0 +1,88 @@
+package io.pepperpy.network.http.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import io.pepperpy.network.limit.RateLimit;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Where a client's {@code max-rate-limit} is kept ({@code rate-limit.*}): in this JVM, or shared through Redis.
+ */
+public class RateLimitProperties {
+
+	/**
+	 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
+	 * the key allow it together).
+	 */
+	private RateLimit.Backend backend = RateLimit.Backend.LOCAL;
+
+	/**
+	 * Shared limit in Redis, used when the backend is redis.
+	 */
+	private final Redis redis = new Redis();
+
+	public RateLimit.Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(RateLimit.Backend backend) {
+		this.backend = backend;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	/**
+	 * Redis rate-limit properties.
+	 */
+	public static class Redis {
+
+		/**
+		 * Redis key of the shared limit; instances that use the same key share one limit. Defaults to
+		 * pepperpy:rate-limit:<client name>.
+		 */
+		private @Nullable String key;
+
+		/**
+		 * Instances expected to share the limit; while Redis is unreachable each allows max-rate-limit divided by
+		 * this.
+		 */
+		private int expectedInstances = 2;
+
+		/**
+		 * Longest wait for one Redis command before the call falls back to the local share.
+		 */
+		@DurationUnit(ChronoUnit.MILLIS)
+		private Duration commandTimeout = Duration.ofMillis(200);
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+		public int getExpectedInstances() {
+			return this.expectedInstances;
+		}
+
+		public void setExpectedInstances(int expectedInstances) {
+			this.expectedInstances = expectedInstances;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+	}
+
+}
