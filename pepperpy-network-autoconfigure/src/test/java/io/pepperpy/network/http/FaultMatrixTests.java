@@ -12,11 +12,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.pepperpy.network.NetworkException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +30,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -49,7 +48,8 @@ class FaultMatrixTests {
 
 	private static FaultServer faults;
 
-	private static WireMockServer wiremock;
+	@RegisterExtension
+	static final LoopbackWireMock wiremock = new LoopbackWireMock();
 
 	private static ServerSocket blackHole;
 
@@ -118,8 +118,6 @@ class FaultMatrixTests {
 	@BeforeAll
 	static void startServers() throws IOException {
 		faults = new FaultServer();
-		wiremock = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		wiremock.start();
 		try (ServerSocket socket = new ServerSocket(0)) {
 			closedPort = socket.getLocalPort();
 		}
@@ -152,7 +150,6 @@ class FaultMatrixTests {
 	@AfterAll
 	static void stopServers() throws IOException {
 		faults.close();
-		wiremock.stop();
 		for (Socket socket : backlog) {
 			socket.close();
 		}
@@ -232,7 +229,6 @@ class FaultMatrixTests {
 			}
 			case WIREMOCK_EMPTY_RESPONSE, STATUS_500, STATUS_502, STATUS_503, STATUS_504, STATUS_429,
 					STATUS_503_RETRY_AFTER, STATUS_429_RETRY_AFTER -> {
-				wiremock.resetAll();
 				var response = switch (cell) {
 					case WIREMOCK_EMPTY_RESPONSE -> aResponse().withFault(Fault.EMPTY_RESPONSE);
 					case STATUS_503_RETRY_AFTER -> aResponse().withStatus(503).withHeader("Retry-After", "1");

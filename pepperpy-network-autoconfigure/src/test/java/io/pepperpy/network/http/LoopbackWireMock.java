@@ -1,5 +1,7 @@
 package io.pepperpy.network.http;
 
+import java.util.function.UnaryOperator;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -18,15 +20,22 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 public final class LoopbackWireMock extends WireMockServer
 		implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
+	private boolean resetBeforeEach = true;
+
 	/**
 	 * A server with HTTP only.
 	 */
 	public LoopbackWireMock() {
-		this(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+		this(UnaryOperator.identity());
 	}
 
-	private LoopbackWireMock(WireMockConfiguration configuration) {
-		super(configuration);
+	/**
+	 * A server whose configuration (HTTP on a free port of 127.0.0.1) is customized, say with more container
+	 * threads.
+	 * @param customizer returns the configuration to use, given the loopback one
+	 */
+	public LoopbackWireMock(UnaryOperator<WireMockConfiguration> customizer) {
+		super(customizer.apply(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")));
 	}
 
 	/**
@@ -34,7 +43,16 @@ public final class LoopbackWireMock extends WireMockServer
 	 * @return the server
 	 */
 	public static LoopbackWireMock withHttps() {
-		return new LoopbackWireMock(wireMockConfig().dynamicPort().dynamicHttpsPort().bindAddress("127.0.0.1"));
+		return new LoopbackWireMock(WireMockConfiguration::dynamicHttpsPort);
+	}
+
+	/**
+	 * Keep stubs and requests from one test to the next, for a class that stubs once before all its tests.
+	 * @return this server
+	 */
+	public LoopbackWireMock withoutResetBetweenTests() {
+		this.resetBeforeEach = false;
+		return this;
 	}
 
 	/**
@@ -52,7 +70,9 @@ public final class LoopbackWireMock extends WireMockServer
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		resetAll();
+		if (this.resetBeforeEach) {
+			resetAll();
+		}
 	}
 
 	@Override

@@ -11,13 +11,13 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.tcp.TcpTlsTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -27,7 +27,6 @@ import reactor.netty.http.server.HttpServer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -44,7 +43,8 @@ class ProxyAndHttp2Tests {
 
 	private static TrustManagerFactory trust;
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
 
 	private final List<HttpClient> clients = new ArrayList<>();
 
@@ -66,14 +66,11 @@ class ProxyAndHttp2Tests {
 			.secure((spec) -> spec.sslContext(Http2SslContextSpec.forServer(keys)))
 			.handle((request, response) -> response.sendString(Mono.just(request.protocol())))
 			.bindNow();
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
 	}
 
 	@AfterAll
 	static void stop() {
 		https.disposeNow();
-		server.stop();
 	}
 
 	@AfterEach

@@ -16,8 +16,8 @@ import io.pepperpy.network.NetworkException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -38,7 +38,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -50,9 +49,11 @@ class SecurityTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static WireMockServer a;
+	@RegisterExtension
+	static final LoopbackWireMock a = LoopbackWireMock.withHttps();
 
-	private static WireMockServer b;
+	@RegisterExtension
+	static final LoopbackWireMock b = new LoopbackWireMock();
 
 	private static DisposableServer bombs;
 
@@ -60,10 +61,6 @@ class SecurityTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		a = new WireMockServer(wireMockConfig().dynamicPort().dynamicHttpsPort().bindAddress("127.0.0.1"));
-		b = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		a.start();
-		b.start();
 		byte[] gzipBomb = compress(true);
 		byte[] deflateBomb = compress(false);
 		bombs = HttpServer.create()
@@ -97,15 +94,7 @@ class SecurityTests {
 
 	@AfterAll
 	static void stop() {
-		a.stop();
-		b.stop();
 		bombs.disposeNow();
-	}
-
-	@BeforeEach
-	void reset() {
-		a.resetAll();
-		b.resetAll();
 	}
 
 	@AfterEach

@@ -4,12 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.autoconfigure.PepperpyHttpClientAutoConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -19,7 +17,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -29,18 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ShutdownTests {
 
-	private static WireMockServer server;
-
-	@BeforeAll
-	static void start() {
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
-	}
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
 
 	@Test
 	void aCallStillRunningAfterTheGracePeriodIsCutThen() throws Exception {

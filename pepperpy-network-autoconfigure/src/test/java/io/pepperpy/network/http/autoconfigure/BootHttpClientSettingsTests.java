@@ -2,12 +2,12 @@ package io.pepperpy.network.http.autoconfigure;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
-import org.junit.jupiter.api.AfterAll;
+import io.pepperpy.network.http.LoopbackWireMock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
@@ -19,7 +19,6 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -29,22 +28,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class BootHttpClientSettingsTests {
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock().withoutResetBetweenTests();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PepperpyHttpClientAutoConfiguration.class,
 				WebClientAutoConfiguration.class));
 
 	@BeforeAll
-	static void start() {
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
+	static void stub() {
 		server.stubFor(get("/slow").willReturn(okJson("{}").withFixedDelay(3000)));
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
 	}
 
 	@Test

@@ -7,18 +7,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
-import org.junit.jupiter.api.AfterEach;
+import io.pepperpy.network.http.LoopbackWireMock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -30,14 +29,8 @@ class HttpClientsLifecycleTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private WireMockServer server;
-
-	@AfterEach
-	void stopServer() {
-		if (this.server != null) {
-			this.server.stop();
-		}
-	}
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
 
 	@Test
 	void clientsThatNeverMadeARequestCloseAtOnceAndRefuseCallsAfterwards() {
@@ -64,15 +57,13 @@ class HttpClientsLifecycleTests {
 
 	@Test
 	void callsBackWhenTheCallsInFlightOfUsedClientsAreDone() throws Exception {
-		this.server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		this.server.start();
-		this.server.stubFor(get("/slow").willReturn(okJson("{\"done\":true}").withFixedDelay(500)));
+		server.stubFor(get("/slow").willReturn(okJson("{\"done\":true}").withFixedDelay(500)));
 		HttpClient used = HttpClient.builder()
 			.config(HttpConfig.builder().shutdownGracePeriod(Duration.ofSeconds(5)).build())
 			.build();
 		HttpClient unused = HttpClient.builder().build();
 		List<Object> results = new CopyOnWriteArrayList<>();
-		used.get("http://127.0.0.1:" + this.server.port() + "/slow").retrieve().subscribe(results::add, results::add);
+		used.get("http://127.0.0.1:" + server.port() + "/slow").retrieve().subscribe(results::add, results::add);
 		Thread.sleep(150);
 		CountDownLatch closed = new CountDownLatch(1);
 		lifecycle(used, unused).stop(() -> {

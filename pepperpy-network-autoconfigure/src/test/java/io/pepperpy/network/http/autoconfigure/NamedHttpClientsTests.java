@@ -10,12 +10,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.InterceptedRequest;
+import io.pepperpy.network.http.LoopbackWireMock;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.tcp.TcpTlsTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
@@ -56,8 +58,10 @@ class NamedHttpClientsTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = LoopbackWireMock.withHttps();
 
+	// Left as is: its key store is made in the @TempDir of @BeforeAll, after the extension would have started it.
 	private static WireMockServer mutualTls;
 
 	private static Path keyStore;
@@ -70,8 +74,6 @@ class NamedHttpClientsTests {
 	@BeforeAll
 	static void start(@TempDir Path directory) throws Exception {
 		keyStore = TcpTlsTestSupport.generateKeyStore(directory);
-		server = new WireMockServer(wireMockConfig().dynamicPort().dynamicHttpsPort().bindAddress("127.0.0.1"));
-		server.start();
 		mutualTls = new WireMockServer(wireMockConfig().port(0)
 			.httpDisabled(true)
 			.dynamicHttpsPort()
@@ -89,13 +91,11 @@ class NamedHttpClientsTests {
 
 	@AfterAll
 	static void stop() {
-		server.stop();
 		mutualTls.stop();
 	}
 
 	@BeforeEach
 	void reset() {
-		server.resetAll();
 		server.stubFor(any(anyUrl()).willReturn(okJson("{}")));
 	}
 

@@ -2,13 +2,13 @@ package io.pepperpy.network.http.autoconfigure;
 
 import java.time.Duration;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.pepperpy.network.http.HttpClient;
-import org.junit.jupiter.api.AfterAll;
+import io.pepperpy.network.http.LoopbackWireMock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -20,7 +20,6 @@ import org.springframework.web.reactive.function.client.DefaultClientRequestObse
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 
 /**
@@ -30,7 +29,8 @@ import static io.micrometer.observation.tck.TestObservationRegistryAssert.assert
  */
 class ObservationConventionTests {
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock().withoutResetBetweenTests();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
@@ -42,15 +42,8 @@ class ObservationConventionTests {
 		.withBean(WebClientCustomizer.class, () -> (builder) -> builder.observationRegistry(this.observations));
 
 	@BeforeAll
-	static void start() {
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
+	static void stub() {
 		server.stubFor(get("/users/1").willReturn(okJson("{}")));
-	}
-
-	@AfterAll
-	static void stop() {
-		server.stop();
 	}
 
 	@Test

@@ -4,18 +4,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.InterceptedRequest;
+import io.pepperpy.network.http.LoopbackWireMock;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.http.ResponseFormat;
 import io.pepperpy.network.http.RetryPredicate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,7 +35,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,22 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class PepperpyHttpClientAutoConfigurationTests {
 
-	private static WireMockServer server;
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PepperpyHttpClientAutoConfiguration.class,
 				WebClientAutoConfiguration.class, JacksonAutoConfiguration.class));
-
-	@BeforeAll
-	static void startServer() {
-		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-		server.start();
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.stop();
-	}
 
 	private static String baseUrl() {
 		return "http://127.0.0.1:" + server.port();

@@ -42,6 +42,7 @@ class StartupLazinessTests {
 	@Test
 	void theAutoConfiguredClientOpensNoSocketAndStartsNoThreadBeforeItsFirstRequest() throws Exception {
 		assumeTrue(Files.isReadable(Path.of("/proc/self/net/tcp")), "needs Linux /proc");
+		// Left as is: this class is the other JVM's main class too, where a static server field would be built.
 		WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
 		try {
