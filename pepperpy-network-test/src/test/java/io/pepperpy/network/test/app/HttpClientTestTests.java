@@ -1,10 +1,12 @@
 package io.pepperpy.network.test.app;
 
+import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.test.HttpClientTest;
 import io.pepperpy.network.test.MockHttpServers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationContext;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@link HttpClientTest @HttpClientTest} slice: the listed component, the clients and their mock servers, and
  * nothing else of the application.
  */
-@HttpClientTest(components = UserService.class)
+@HttpClientTest(components = UserService.class, properties = "pepperpy.network.http.clients.users.retries=2")
 class HttpClientTestTests {
 
 	@Autowired
@@ -29,6 +31,10 @@ class HttpClientTestTests {
 
 	@Autowired
 	private ApplicationContext context;
+
+	@Autowired
+	@Qualifier("users")
+	private HttpClient users;
 
 	@Test
 	void callsTheListedComponentsApiThroughItsMockServer() {
@@ -50,6 +56,12 @@ class HttpClientTestTests {
 	void keepsEveryNamedClientOfApplicationYml() {
 		assertThat(this.context.containsBean("billingHttpClient")).isTrue();
 		assertThat(this.servers.clientNames()).containsExactlyInAnyOrder("default", "users", "billing");
+	}
+
+	@Test
+	void addsTheAnnotationsProperties() {
+		assertThat(this.users.config().retries()).isEqualTo(2);
+		assertThat(this.users.config().baseUrl()).isEqualTo(this.servers.get("users").baseUrl() + "/api");
 	}
 
 	@Test
