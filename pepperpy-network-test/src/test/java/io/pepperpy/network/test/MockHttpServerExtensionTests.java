@@ -41,7 +41,7 @@ class MockHttpServerExtensionTests {
 
 		assertThat(user).isEqualTo(Map.of("id", 1, "name", "Ada"));
 		assertThat(server.client().config().baseUrl()).isEqualTo(server.baseUrl());
-		assertThat(server.client().config().retries()).isZero();
+		assertThat(server.client().config().retry().settings().maxRetries()).isZero();
 		server.verify(1, getRequestedFor(urlEqualTo("/users/1")).withHeader("X-Api-Key", equalTo("secret")));
 		server.verify(1, postRequestedFor(urlEqualTo("/users")).withRequestBody(equalToJson("{\"name\":\"Alan\"}")));
 	}

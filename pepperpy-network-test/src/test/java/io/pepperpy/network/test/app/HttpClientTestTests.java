@@ -60,7 +60,7 @@ class HttpClientTestTests {
 
 	@Test
 	void addsTheAnnotationsProperties() {
-		assertThat(this.users.config().retries()).isEqualTo(2);
+		assertThat(this.users.config().retry().settings().maxRetries()).isEqualTo(2);
 		assertThat(this.users.config().baseUrl()).isEqualTo(this.servers.get("users").baseUrl() + "/api");
 	}
 
