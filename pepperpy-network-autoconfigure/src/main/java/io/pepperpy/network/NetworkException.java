@@ -90,6 +90,12 @@ public class NetworkException extends RuntimeException {
 		POOL_EXHAUSTED,
 
 		/**
+		 * The client's circuit breaker is open: its partner failed too often lately, so the attempt failed at once
+		 * without being sent. Never retried, and it takes no rate-limit permit and no retry budget.
+		 */
+		CIRCUIT_OPEN,
+
+		/**
 		 * A {@code RequestInterceptor} threw or returned an error.
 		 */
 		INTERCEPTOR,
@@ -120,7 +126,7 @@ public class NetworkException extends RuntimeException {
 			@Nullable String bodySnippet) {
 		// Rejections under overload are frequent and their stack (a Reactor scheduler's) says nothing: skip it so
 		// that refusing work stays cheap when the client is saturated.
-		super(message, cause, true, kind != Kind.RATE_LIMITED && kind != Kind.POOL_EXHAUSTED);
+		super(message, cause, true, kind != Kind.RATE_LIMITED && kind != Kind.POOL_EXHAUSTED && kind != Kind.CIRCUIT_OPEN);
 		this.kind = kind;
 		this.method = method;
 		this.url = url;

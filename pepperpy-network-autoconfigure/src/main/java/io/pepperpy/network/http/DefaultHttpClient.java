@@ -16,12 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.limit.PermitGate;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +104,9 @@ final class DefaultHttpClient implements HttpClient {
 
 	private final RetryLoop retryLoop;
 
+	/** The client's circuit breaker, or {@code null} when it has none. */
+	private final @Nullable CircuitGuard circuit;
+
 	/** The adapter of the client's HTTP interfaces, made on first use. */
 	private volatile @Nullable ServiceExchangeAdapter serviceAdapter;
 
@@ -123,7 +129,7 @@ final class DefaultHttpClient implements HttpClient {
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
 			List<HttpClientCustomizer> customizers, @Nullable KeyManagerFactory keyManagers,
 			@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions, @Nullable Object redisConnection,
-			ObservationSettings observation) {
+			@Nullable CircuitBreakerRegistry circuitBreakers, ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
 		this.redactor = new Redactor(config.observability().redactHeaders(), config.observability().redactQueryParams());
@@ -185,8 +191,12 @@ final class DefaultHttpClient implements HttpClient {
 		FollowUpDecider decider = new FollowUpDecider(config, this.gate, this.budget, this.metrics, this.logger);
 		Attempt attempt = new Attempt(config, decider, this.decoder, this.poolStats, this.metrics, this.redactor,
 				this.logger, this::cutFailure);
+		this.circuit = CircuitGuard.create(config.name(), "HTTP client '" + config.name() + "'",
+				config.circuitBreaker(), circuitBreakers, this.logger,
+				config.observability().metrics() ? meterRegistry : null, ClientMetrics.PREFIX,
+				List.of(Tag.of("client", config.name())));
 		this.retryLoop = new RetryLoop(attempt, decider, this.gate, config.effectiveRateLimitTimeout(),
-				this::isCut);
+				this::isCut, (this.circuit != null) ? new CircuitBreakerStage(this.circuit) : null);
 	}
 
 	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,
@@ -358,14 +368,15 @@ final class DefaultHttpClient implements HttpClient {
 	@Override
 	public HttpClientState state() {
 		return state(this.config, this.redactor, this.gate.pausedFor(), this.budget.remaining(),
-				this.poolStats.active(), this.poolStats.idle(), this.poolStats.pending());
+				this.poolStats.active(), this.poolStats.idle(), this.poolStats.pending(),
+				(this.circuit != null) ? this.circuit.state() : "disabled");
 	}
 
 	/**
 	 * Return a client's state: its effective configuration, secrets redacted, and the live figures given.
 	 */
 	static HttpClientState state(HttpConfig config, Redactor redactor, Duration pausedFor, long retryBudgetRemaining,
-			int activeConnections, int idleConnections, int pendingAcquires) {
+			int activeConnections, int idleConnections, int pendingAcquires, String circuitBreaker) {
 		Map<String, Object> configuration = new LinkedHashMap<>();
 		configuration.put("base-url", config.baseUrl());
 		Map<String, String> headers = new LinkedHashMap<>();
@@ -387,6 +398,7 @@ final class DefaultHttpClient implements HttpClient {
 		configuration.put("verify-ssl", config.transport().verifySsl());
 		configuration.put("response-format", config.decoding().format());
 		configuration.put("raise-for-status", config.decoding().raiseForStatus());
+		configuration.put("circuit-breaker", config.circuitBreaker());
 		configuration.put("max-rate-limit", config.rateLimit().maxPerSecond());
 		configuration.put("rate-limit-timeout", config.effectiveRateLimitTimeout());
 		configuration.put("proxy", (config.transport().proxy() != null) ? ProxySettings.redact(config.transport().proxy()) : null);
@@ -396,7 +408,7 @@ final class DefaultHttpClient implements HttpClient {
 				config.interceptors().stream().map((interceptor) -> interceptor.getClass().getName()).toList());
 		return new HttpClientState(config.name(), Collections.unmodifiableMap(configuration),
 				config.rateLimit().maxPerSecond(), pausedFor, retryBudgetRemaining, activeConnections, idleConnections,
-				pendingAcquires);
+				pendingAcquires, circuitBreaker);
 	}
 
 	@Override

@@ -231,6 +231,8 @@ public interface HttpClient extends AutoCloseable {
 
 		private @Nullable Object redisConnection;
 
+		private io.github.resilience4j.circuitbreaker.@Nullable CircuitBreakerRegistry circuitBreakers;
+
 		private ObservationSettings observation = ObservationSettings.DEFAULTS;
 
 		private Builder() {
@@ -341,6 +343,20 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set resilience4j's registry for a client with {@code circuit-breaker.enabled: true}: an instance of the
+		 * client's name in it is used as is (so resilience4j's configuration, actuator endpoints and health show
+		 * it); otherwise the client adds one made from its {@code circuit-breaker.*} settings. In Spring Boot, a
+		 * {@code CircuitBreakerRegistry} bean (resilience4j's Spring Boot support) is used so.
+		 * @param circuitBreakers the registry
+		 * @return this builder
+		 */
+		public Builder circuitBreakerRegistry(
+				io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry circuitBreakers) {
+			this.circuitBreakers = circuitBreakers;
+			return this;
+		}
+
+		/**
 		 * Limit the TLS handshake to these cipher suites and protocols (an SSL bundle's options).
 		 * @param ciphers the cipher suites, or {@code null} for the JDK's
 		 * @param protocols the protocols, such as {@code TLSv1.3}, or {@code null} for the JDK's
@@ -387,7 +403,7 @@ public interface HttpClient extends AutoCloseable {
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : null,
 					this.webClientBuilderSupplier, this.jsonMapper, this.meterRegistry, this.observationRegistry,
 					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers, this.tlsOptions,
-					this.redisConnection, this.observation);
+					this.redisConnection, this.circuitBreakers, this.observation);
 		}
 
 	}

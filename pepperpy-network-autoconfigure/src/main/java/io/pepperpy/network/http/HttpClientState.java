@@ -16,8 +16,11 @@ import java.util.Map;
  * @param activeConnections connections in use by a request
  * @param idleConnections open connections waiting in the pool
  * @param pendingAcquires requests waiting for a connection
+ * @param circuitBreaker the circuit breaker's state: {@code closed}, {@code open}, {@code half_open}, or
+ * {@code disabled} when the client has none
  */
 public record HttpClientState(String name, Map<String, Object> configuration, int maxRateLimit, Duration pausedFor,
-		long retryBudgetRemaining, int activeConnections, int idleConnections, int pendingAcquires) {
+		long retryBudgetRemaining, int activeConnections, int idleConnections, int pendingAcquires,
+		String circuitBreaker) {
 
 }

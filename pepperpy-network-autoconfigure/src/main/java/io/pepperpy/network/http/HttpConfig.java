@@ -14,6 +14,7 @@ import java.util.Set;
 import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import io.pepperpy.network.limit.RateLimit;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,7 @@ import org.springframework.util.StringUtils;
  * @param interceptors interceptors applied to every attempt, in order
  * @param timeouts how long to connect, one attempt and a whole call may take
  * @param retry what is retried and how often
+ * @param circuitBreaker whether attempts pass a circuit breaker, and when it opens
  * @param rateLimit most requests per second, the wait for a permit, and where the limit is kept
  * @param redirects whether redirects are followed, and how many
  * @param transport TLS verification, proxy, HTTP/2, connection pool and shutdown grace period
@@ -42,7 +44,8 @@ import org.springframework.util.StringUtils;
  * @param observability meters, observations and redaction
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers,
-		List<RequestInterceptor> interceptors, Timeouts timeouts, RetryRules retry, RateLimit rateLimit,
+		List<RequestInterceptor> interceptors, Timeouts timeouts, RetryRules retry,
+		CircuitBreakerSettings circuitBreaker, RateLimit rateLimit,
 		Redirects redirects, Transport transport, Decoding decoding, Observability observability) {
 
 	/**
@@ -77,6 +80,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		interceptors = List.copyOf((interceptors != null) ? interceptors : List.of());
 		SettingChecks.notNull("timeouts", timeouts);
 		SettingChecks.notNull("retry", retry);
+		SettingChecks.notNull("circuit-breaker", circuitBreaker);
 		SettingChecks.notNull("rate-limit", rateLimit);
 		SettingChecks.notNull("redirects", redirects);
 		SettingChecks.notNull("transport", transport);
@@ -188,6 +192,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private @Nullable RetryPredicate retryPredicate = RetryRules.DEFAULTS.predicate();
 
+		private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULTS;
+
 		private int maxRateLimit = RateLimit.DEFAULTS.maxPerSecond();
 
 		private @Nullable Duration rateLimitTimeout = RateLimit.DEFAULTS.timeout();
@@ -249,6 +255,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.retryBudgetPercent = config.retry.budgetPercent();
 			this.retryBudgetMinPerSecond = config.retry.budgetMinPerSecond();
 			this.retryPredicate = config.retry.predicate();
+			this.circuitBreaker = config.circuitBreaker;
 			rateLimit(config.rateLimit);
 			this.followRedirects = config.redirects.follow();
 			this.maxRedirects = config.redirects.max();
@@ -641,6 +648,16 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		}
 
 		/**
+		 * Set the circuit breaker (off by default).
+		 * @param circuitBreaker the settings
+		 * @return this builder
+		 */
+		public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		/**
 		 * Set the whole rate limit: its rate and permit timeout, and where it is enforced (in this JVM by default).
 		 * It replaces what {@link #maxRateLimit(int)} and {@link #rateLimitTimeout(Duration)} set.
 		 * @param rateLimit the settings
@@ -676,6 +693,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 					new Timeouts(this.connectTimeout, this.timeout, this.deadline),
 					new RetryRules(retry, this.retryOnStatus, this.retryNonIdempotent, this.retryAfterMax,
 							this.retryBudgetPercent, this.retryBudgetMinPerSecond, this.retryPredicate),
+					this.circuitBreaker,
 					new RateLimit(this.maxRateLimit, this.rateLimitTimeout, this.rateLimit.backend(),
 							this.rateLimit.key(), this.rateLimit.expectedInstances(), this.rateLimit.commandTimeout()),
 					new Redirects(this.followRedirects, this.maxRedirects),

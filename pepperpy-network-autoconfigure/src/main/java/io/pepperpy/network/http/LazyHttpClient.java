@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pepperpy.network.limit.RateLimit;
@@ -50,6 +51,8 @@ final class LazyHttpClient implements HttpClient {
 
 	private final @Nullable Object redisConnection;
 
+	private final @Nullable CircuitBreakerRegistry circuitBreakers;
+
 	private final ObservationSettings observation;
 
 	private final Object lock = new Object();
@@ -71,7 +74,8 @@ final class LazyHttpClient implements HttpClient {
 			@Nullable ObservationRegistry observationRegistry, List<HttpClientCustomizer> customizers,
 			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
 			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions,
-			@Nullable Object redisConnection, ObservationSettings observation) {
+			@Nullable Object redisConnection, @Nullable CircuitBreakerRegistry circuitBreakers,
+			ObservationSettings observation) {
 		if (config.rateLimit().backend() == RateLimit.Backend.REDIS && redisConnection == null) {
 			throw new IllegalStateException("HTTP client '" + config.name()
 					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
@@ -93,6 +97,7 @@ final class LazyHttpClient implements HttpClient {
 		this.trustManagers = trustManagers;
 		this.tlsOptions = tlsOptions;
 		this.redisConnection = redisConnection;
+		this.circuitBreakers = circuitBreakers;
 		this.observation = observation;
 	}
 
@@ -120,7 +125,8 @@ final class LazyHttpClient implements HttpClient {
 				client = new DefaultHttpClient(this.config, webClientBuilder,
 						(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
 						this.meterRegistry, this.observationRegistry, this.customizers, this.keyManagers,
-						this.trustManagers, this.tlsOptions, this.redisConnection, this.observation);
+						this.trustManagers, this.tlsOptions, this.redisConnection, this.circuitBreakers,
+						this.observation);
 				if (this.closed) {
 					// Refuses calls as any closed client does.
 					client.close();
@@ -170,8 +176,10 @@ final class LazyHttpClient implements HttpClient {
 		long retryBudget = new RetryBudget(config.retry().budgetPercent(), config.retry().budgetMinPerSecond(),
 				System::nanoTime)
 			.remaining();
-		return DefaultHttpClient.state(config, new Redactor(config.observability().redactHeaders(), config.observability().redactQueryParams()),
-				Duration.ZERO, retryBudget, 0, 0, 0);
+		Redactor redactor = new Redactor(config.observability().redactHeaders(),
+				config.observability().redactQueryParams());
+		String circuit = config.circuitBreaker().enabled() ? "closed" : "disabled";
+		return DefaultHttpClient.state(config, redactor, Duration.ZERO, retryBudget, 0, 0, 0, circuit);
 	}
 
 	@Override

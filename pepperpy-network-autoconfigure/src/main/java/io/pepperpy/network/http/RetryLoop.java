@@ -1,14 +1,17 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.limit.PermitGate;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs a call's attempts one after another: each takes a rate-limit permit ({@link RateLimitOperator}), runs
+ * Runs a call's attempts one after another: each passes the circuit breaker when the client has one
+ * ({@link CircuitBreakerStage}), takes a rate-limit permit ({@link RateLimitOperator}), runs
  * ({@link Attempt}), and when it ends in a retry the {@link FollowUpDecider} ordered (after a status or a
  * transport failure), waits the delay on a Reactor timer and starts the next. No thread sleeps and nothing is
  * thrown to steer the loop: an attempt ends in a result, in nothing with a retry's delay in the
@@ -26,9 +29,12 @@ final class RetryLoop {
 
 	private final BooleanSupplier clientCut;
 
+	private final @Nullable CircuitBreakerStage breaker;
+
 	RetryLoop(Attempt attempt, FollowUpDecider decider, PermitGate gate, Duration rateLimitTimeout,
-			BooleanSupplier clientCut) {
+			BooleanSupplier clientCut, @Nullable CircuitBreakerStage breaker) {
 		this.attempt = attempt;
+		this.breaker = breaker;
 		this.clientCut = clientCut;
 		this.decider = decider;
 		this.gate = gate;
@@ -38,8 +44,15 @@ final class RetryLoop {
 	<R> Mono<R> run(CallState<R> state) {
 		int number = ++state.attempt;
 		Mono<R> attempt = Mono.defer(() -> this.attempt.run(state, number));
+		AtomicBoolean settled = (this.breaker != null) ? new AtomicBoolean() : null;
+		if (settled != null) {
+			attempt = this.breaker.record(attempt, state, settled);
+		}
 		if (!this.gate.isOpen()) {
 			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout));
+		}
+		if (settled != null) {
+			attempt = this.breaker.admit(attempt, state, settled);
 		}
 		if (state.call.retries() == 0) {
 			// Without retries nothing is retried: the decider need not see failures, nor can a response order one.

@@ -1,6 +1,7 @@
 package io.pepperpy.network.tcp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,7 +11,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -18,6 +21,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.limit.RateGate;
 import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +58,9 @@ final class DefaultTcpClient implements TcpClient {
 
 	final RateGate limiter;
 
+	/** The client's circuit breaker, or {@code null} when it has none. */
+	final @Nullable CircuitGuard circuit;
+
 	final FrameCodec codec;
 
 	private final reactor.netty.tcp.TcpClient connector;
@@ -64,11 +71,14 @@ final class DefaultTcpClient implements TcpClient {
 	final @Nullable RetryPolicy retryPolicy;
 
 	DefaultTcpClient(TcpConfig config, @Nullable MeterRegistry meterRegistry, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers) {
+			@Nullable TrustManagerFactory trustManagers, @Nullable CircuitBreakerRegistry circuitBreakers) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
 		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime, RateLimitListener.NONE);
+		this.circuit = CircuitGuard.create(config.name(), "TCP client '" + config.name() + "'",
+				config.circuitBreaker(), circuitBreakers, this.logger, meterRegistry, TcpMetrics.PREFIX,
+				List.of(Tag.of("client", config.name())));
 		this.codec = new FrameCodec(config);
 		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
 		boolean raw = config.framing() == Framing.RAW;

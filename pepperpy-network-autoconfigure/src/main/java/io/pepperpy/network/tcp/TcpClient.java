@@ -6,6 +6,7 @@ import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
@@ -139,6 +140,8 @@ public interface TcpClient extends AutoCloseable {
 
 		private @Nullable TrustManagerFactory trustManagers;
 
+		private @Nullable CircuitBreakerRegistry circuitBreakers;
+
 		private Builder() {
 		}
 
@@ -177,6 +180,17 @@ public interface TcpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set resilience4j's registry for a client with {@code circuit-breaker.enabled: true}: an instance of the
+		 * client's name in it is used as is; otherwise the client adds one made from its settings.
+		 * @param circuitBreakers the registry, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder circuitBreakerRegistry(@Nullable CircuitBreakerRegistry circuitBreakers) {
+			this.circuitBreakers = circuitBreakers;
+			return this;
+		}
+
+		/**
 		 * Build the client.
 		 * @return the client
 		 */
@@ -184,7 +198,8 @@ public interface TcpClient extends AutoCloseable {
 			if (this.config == null) {
 				throw new IllegalStateException("config must be set");
 			}
-			return new DefaultTcpClient(this.config, this.meterRegistry, this.keyManagers, this.trustManagers);
+			return new DefaultTcpClient(this.config, this.meterRegistry, this.keyManagers, this.trustManagers,
+					this.circuitBreakers);
 		}
 
 	}

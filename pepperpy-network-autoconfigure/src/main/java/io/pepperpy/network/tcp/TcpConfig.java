@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import io.pepperpy.network.limit.RateLimit;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +45,7 @@ import org.springframework.util.StringUtils;
  * {@code retry-max-delay}, {@code retry-jitter})
  * @param idempotent whether exchanges may be retried after the request was sent; without it only failures to
  * connect are retried
+ * @param circuitBreaker whether attempts pass a circuit breaker, and when it opens ({@code circuit-breaker.*})
  * @param rateLimit most exchanges per second, attempts included, and the longest wait for a permit
  * ({@code max-rate-limit}, {@code rate-limit-timeout}; the limit is kept in this JVM)
  */
@@ -51,7 +53,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		Duration writeTimeout, @Nullable Duration deadline, boolean tls, boolean verifySsl,
 		@Nullable String sslBundle, Framing framing, String delimiter, int lengthFieldLength, int maxFrameLength,
 		int poolSize, Duration poolIdleTime, boolean keepAlive, RetrySettings retry, boolean idempotent,
-		RateLimit rateLimit) {
+		CircuitBreakerSettings circuitBreaker, RateLimit rateLimit) {
 
 	/**
 	 * Default client name.
@@ -87,6 +89,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		SettingChecks.check(poolSize >= 1, "pool-size", poolSize, "be at least 1");
 		SettingChecks.positive("pool-idle-time", poolIdleTime);
 		SettingChecks.notNull("retries", retry);
+		SettingChecks.notNull("circuit-breaker", circuitBreaker);
 		SettingChecks.notNull("max-rate-limit", rateLimit);
 		SettingChecks.check(rateLimit.backend() == RateLimit.Backend.LOCAL, "rate-limit.backend", rateLimit.backend(),
 				"be local: a TCP client keeps its limit in this JVM");
@@ -208,6 +211,8 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 
 		private boolean idempotent;
 
+		private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULTS;
+
 		private int maxRateLimit;
 
 		private @Nullable Duration rateLimitTimeout;
@@ -239,6 +244,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			this.retryMaxDelay = config.retry.maxDelay();
 			this.retryJitter = config.retry.jitter();
 			this.idempotent = config.idempotent;
+			this.circuitBreaker = config.circuitBreaker;
 			this.maxRateLimit = config.rateLimit.maxPerSecond();
 			this.rateLimitTimeout = config.rateLimit.timeout();
 		}
@@ -494,6 +500,16 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		}
 
 		/**
+		 * Set the circuit breaker (off by default).
+		 * @param circuitBreaker the settings
+		 * @return this builder
+		 */
+		public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		/**
 		 * Build the configuration.
 		 * @return the configuration
 		 * @throws IllegalArgumentException if a value is invalid
@@ -505,7 +521,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 					this.poolIdleTime, this.keepAlive,
 					new RetrySettings(this.retries, this.retryDelay, this.retryBackoffMultiplier, this.retryMaxDelay,
 							this.retryJitter),
-					this.idempotent, RateLimit.local(this.maxRateLimit, this.rateLimitTimeout));
+					this.idempotent, this.circuitBreaker, RateLimit.local(this.maxRateLimit, this.rateLimitTimeout));
 		}
 
 	}

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
@@ -100,6 +102,42 @@ class TcpFaultTests {
 				assertThat(new String(exchange.block(WAIT), StandardCharsets.UTF_8)).isEqualTo("late");
 			}
 			subscription.dispose();
+		}
+	}
+
+	@Test
+	void aCircuitBreakerOpensOnFailuresFailsAtOnceAndClosesAfterAProbe() throws Exception {
+		CircuitBreakerSettings quick = new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10), 3,
+				SlidingWindowType.COUNT_BASED, 3, Duration.ofMillis(300), 1);
+		AtomicInteger requests = new AtomicInteger();
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			while (TestServer.readLine(in) != null) {
+				if (requests.incrementAndGet() <= 3) {
+					continue;
+				}
+				out.write("ok\n".getBytes(StandardCharsets.UTF_8));
+				out.flush();
+			}
+		}); TcpClient client = TcpClient.create(server.config()
+			.readTimeout(Duration.ofMillis(150))
+			.retries(0)
+			.circuitBreaker(quick)
+			.build())) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(fail(client, "ping").kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+			}
+			long start = System.nanoTime();
+			assertThatExceptionOfType(NetworkException.class)
+				.isThrownBy(() -> client.send(bytes("ping")).block(Duration.ofSeconds(5)))
+				.satisfies((open) -> assertThat(open.kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN))
+				.withMessageContaining("TCP client 'default'")
+				.withMessageContaining("circuit breaker is open");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+			assertThat(requests.get()).isEqualTo(3);
+			Thread.sleep(400);
+			assertThat(new String(client.exchange(bytes("ping")).retrieve().block(Duration.ofSeconds(5)),
+					StandardCharsets.UTF_8)).isEqualTo("ok");
+			assertThat(client.exchange(bytes("ping")).retrieve().block(Duration.ofSeconds(5))).isNotNull();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.pepperpy.network.http.autoconfigure;
 
 import io.pepperpy.network.InvalidSettingException;
+import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpConfig;
@@ -45,6 +46,7 @@ final class HttpClientPropertiesMapper {
 		map.from(properties::getRetryAfterMax).always().to(builder::retryAfterMax);
 		map.from(properties::getRetryBudgetPercent).to(builder::retryBudgetPercent);
 		map.from(properties::getRetryBudgetMinPerSecond).to(builder::retryBudgetMinPerSecond);
+		map.from(properties::getCircuitBreaker).as(CircuitBreakerProperties::toSettings).to(builder::circuitBreaker);
 		map.from(properties::getRateLimit).as(HttpClientPropertiesMapper::rateLimit).to(builder::rateLimit);
 		map.from(properties::getMaxRateLimit).to(builder::maxRateLimit);
 		map.from(properties::getRateLimitTimeout).to(builder::rateLimitTimeout);

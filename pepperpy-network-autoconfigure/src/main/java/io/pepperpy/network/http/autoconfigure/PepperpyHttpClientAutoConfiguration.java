@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
@@ -176,6 +177,11 @@ public final class PepperpyHttpClientAutoConfiguration {
 			.orderedStream()
 			.toList()) {
 			builder.customizer(customizer);
+		}
+		CircuitBreakerRegistry circuitBreakers = beanFactory.getBeanProvider(CircuitBreakerRegistry.class)
+			.getIfUnique();
+		if (circuitBreakers != null) {
+			builder.circuitBreakerRegistry(circuitBreakers);
 		}
 		RedisRateLimitConnection redis = beanFactory.getBeanProvider(RedisRateLimitConnection.class).getIfAvailable();
 		if (redis != null) {

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.ResponseFormat;
+import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -218,6 +219,12 @@ public class PepperpyHttpClientProperties {
 	 */
 	@NestedConfigurationProperty
 	private final PoolProperties pool = new PoolProperties();
+
+	/**
+	 * Circuit breaker around each attempt, off by default.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	/**
 	 * Where max-rate-limit is enforced: in this instance or shared by all instances through Redis.
@@ -503,6 +510,10 @@ public class PepperpyHttpClientProperties {
 
 	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
 import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
@@ -11,7 +10,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.validation.BeanPropertyBindingResult;
-import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Registers one {@link TcpClient} bean per {@code pepperpy.network.tcp.clients.<name>}: named
@@ -42,9 +40,7 @@ class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 
 	private static TcpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {
 		TcpConfig config = config(binder, name);
-		return PepperpyTcpClientAutoConfiguration.create(config,
-				beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique(),
-				beanFactory.getBeanProvider(SslBundles.class).getIfAvailable());
+		return PepperpyTcpClientAutoConfiguration.create(config, beanFactory);
 	}
 
 	/**

@@ -1,12 +1,12 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -46,21 +46,22 @@ public final class PepperpyTcpClientAutoConfiguration {
 	@Primary
 	@ConditionalOnMissingBean(TcpClient.class)
 	@ConditionalOnProperty(prefix = PepperpyTcpProperties.PREFIX, name = "host")
-	TcpClient pepperpyTcpClient(PepperpyTcpProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-			ObjectProvider<SslBundles> sslBundles) {
-		return create(TcpClientPropertiesMapper.map(properties, TcpConfig.DEFAULT_NAME).build(), meterRegistry.getIfUnique(),
-				sslBundles.getIfAvailable());
+	TcpClient pepperpyTcpClient(PepperpyTcpProperties properties, ListableBeanFactory beanFactory) {
+		return create(TcpClientPropertiesMapper.map(properties, TcpConfig.DEFAULT_NAME).build(), beanFactory);
 	}
 
 	/**
-	 * Create a client, resolving its SSL bundle.
+	 * Create a client with the context's meter registry, SSL bundles and resilience4j registry, when present.
 	 * @param config the configuration
-	 * @param meterRegistry the registry, or {@code null}
-	 * @param sslBundles the bundles, or {@code null}
+	 * @param beanFactory the bean factory
 	 * @return the client
 	 */
-	static TcpClient create(TcpConfig config, @Nullable MeterRegistry meterRegistry, @Nullable SslBundles sslBundles) {
-		TcpClient.Builder builder = TcpClient.builder().config(config).meterRegistry(meterRegistry);
+	static TcpClient create(TcpConfig config, ListableBeanFactory beanFactory) {
+		SslBundles sslBundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
+		TcpClient.Builder builder = TcpClient.builder()
+			.config(config)
+			.meterRegistry(beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique())
+			.circuitBreakerRegistry(beanFactory.getBeanProvider(CircuitBreakerRegistry.class).getIfUnique());
 		if (config.sslBundle() != null) {
 			if (sslBundles == null) {
 				throw new IllegalStateException("TCP client '" + config.name() + "' uses ssl-bundle '"

@@ -3,9 +3,11 @@ package io.pepperpy.network.tcp.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.tcp.Framing;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -148,6 +150,12 @@ public class TcpClientProperties {
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private @Nullable Duration rateLimitTimeout;
+
+	/**
+	 * Circuit breaker around each attempt, off by default.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	public @Nullable String getHost() {
 		return this.host;
@@ -339,6 +347,10 @@ public class TcpClientProperties {
 
 	public void setRateLimitTimeout(@Nullable Duration rateLimitTimeout) {
 		this.rateLimitTimeout = rateLimitTimeout;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
+import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.tcp.TcpConfig;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,7 @@ final class TcpClientPropertiesMapper {
 		map.from(properties::getRetryMaxDelay).always().to(builder::retryMaxDelay);
 		map.from(properties::getRetryJitter).always().to(builder::retryJitter);
 		map.from(properties::isIdempotent).to(builder::idempotent);
+		map.from(properties::getCircuitBreaker).as(CircuitBreakerProperties::toSettings).to(builder::circuitBreaker);
 		map.from(properties::getMaxRateLimit).to(builder::maxRateLimit);
 		map.from(properties::getRateLimitTimeout).to(builder::rateLimitTimeout);
 		return builder;

@@ -1,0 +1,195 @@
+package io.pepperpy.network.circuit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.pepperpy.network.NetworkException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * One client's circuit breaker, around a resilience4j {@link CircuitBreaker}: it admits each attempt or refuses it
+ * with a {@link NetworkException.Kind#CIRCUIT_OPEN} failure, and is told how each admitted attempt ended. Nothing
+ * here waits: resilience4j keeps its windows in lock-free rings, and the circuit moves from open to half-open when
+ * an attempt asks after the wait, so no timer thread is needed.
+ * <p>
+ * Why resilience4j: its breaker is what Spring users know, with its settings' names, its actuator endpoints and
+ * health; when the application configures an instance of the client's name in resilience4j's registry, that one is
+ * used. What is ours is which outcomes count, decided by each protocol's stage, and the meters and log lines.
+ */
+public final class CircuitGuard {
+
+	private final CircuitBreaker breaker;
+
+	private final String owner;
+
+	private final @Nullable Counter notPermitted;
+
+	/** When the circuit last opened, for the time left until it lets probes through. */
+	private volatile long openedAtNanos = System.nanoTime();
+
+	private CircuitGuard(CircuitBreaker breaker, String owner, Logger logger, @Nullable MeterRegistry registry,
+			String meterPrefix, List<Tag> tags) {
+		this.breaker = breaker;
+		this.owner = owner;
+		breaker.getEventPublisher().onStateTransition((event) -> logTransition(event, logger));
+		if (registry != null) {
+			for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
+					CircuitBreaker.State.HALF_OPEN)) {
+				Gauge.builder(meterPrefix + "circuit.state", breaker, (cb) -> (cb.getState() == state) ? 1 : 0)
+					.description("1 for the circuit breaker's current state, 0 for the others")
+					.tags(tags)
+					.tag("state", state.name().toLowerCase(Locale.ROOT))
+					.register(registry);
+			}
+			this.notPermitted = Counter.builder(meterPrefix + "circuit.not.permitted")
+				.description("Attempts refused at once because the circuit breaker was open")
+				.tags(tags)
+				.register(registry);
+		}
+		else {
+			this.notPermitted = null;
+		}
+	}
+
+	/**
+	 * Create the guard of a client, or return {@code null} when its circuit breaker is off.
+	 * @param name the client's name, which is also the breaker's name
+	 * @param owner the client as messages name it, such as {@code HTTP client 'partner'}
+	 * @param settings the client's settings
+	 * @param breakers resilience4j's registry, or {@code null}: an instance of the client's name in it is used as is;
+	 * otherwise one made from the settings is added to it
+	 * @param logger where the state changes are logged
+	 * @param registry where the meters go, or {@code null} for none
+	 * @param meterPrefix the client's meter prefix, such as {@code pepperpy.http.client.}
+	 * @param tags the client's meter tags
+	 * @return the guard, or {@code null}
+	 */
+	public static @Nullable CircuitGuard create(String name, String owner, CircuitBreakerSettings settings,
+			@Nullable CircuitBreakerRegistry breakers, Logger logger, @Nullable MeterRegistry registry,
+			String meterPrefix, List<Tag> tags) {
+		if (!settings.enabled()) {
+			return null;
+		}
+		CircuitBreaker breaker = (breakers != null)
+				? breakers.find(name).orElseGet(() -> breakers.circuitBreaker(name, settings.toResilience4jConfig()))
+				: CircuitBreaker.of(name, settings.toResilience4jConfig());
+		return new CircuitGuard(breaker, owner, logger, registry, meterPrefix, tags);
+	}
+
+	/**
+	 * Ask to start an attempt. When it is admitted, exactly one of {@link #onSuccess}, {@link #onFailure} or
+	 * {@link #release} must follow.
+	 * @param method the HTTP method or exchange, for the refusal
+	 * @param target the URL or address, for the refusal
+	 * @return {@code null} when admitted, else the failure to end the attempt with
+	 */
+	public @Nullable NetworkException admit(@Nullable String method, @Nullable String target) {
+		if (this.breaker.tryAcquirePermission()) {
+			return null;
+		}
+		if (this.notPermitted != null) {
+			this.notPermitted.increment();
+		}
+		return NetworkException.of(NetworkException.Kind.CIRCUIT_OPEN, refusal(), method, target, null);
+	}
+
+	/**
+	 * Record an admitted attempt the partner answered well (or the caller got wrong).
+	 * @param nanos how long it took
+	 */
+	public void onSuccess(long nanos) {
+		this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Record an admitted attempt that failed because of the partner or the way to it.
+	 * @param nanos how long it took
+	 * @param failure the failure
+	 */
+	public void onFailure(long nanos, Throwable failure) {
+		this.breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+	}
+
+	/**
+	 * Give back an admitted attempt's permission without recording it: it was cancelled, or ended for a reason
+	 * that says nothing of the partner.
+	 */
+	public void release() {
+		this.breaker.releasePermission();
+	}
+
+	/**
+	 * Return the circuit's state, as the actuator shows it.
+	 * @return {@code closed}, {@code open}, {@code half_open}, or another resilience4j state in lower case
+	 */
+	public String state() {
+		return this.breaker.getState().name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Return whether the circuit refuses attempts now (open, or forced open).
+	 * @return whether it is open
+	 */
+	public boolean isOpen() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/**
+	 * Return the resilience4j breaker.
+	 * @return the breaker
+	 */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	private String refusal() {
+		CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
+		CircuitBreaker.State state = this.breaker.getState();
+		if (state == CircuitBreaker.State.HALF_OPEN) {
+			return this.owner + ": the circuit breaker is half-open and its probes are still running; the attempt"
+					+ " was not sent";
+		}
+		Long waitMillis = this.breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+		long left = Math.max(0, Duration.ofMillis((waitMillis != null) ? waitMillis : 0).toNanos()
+				- (System.nanoTime() - this.openedAtNanos));
+		return this.owner + ": the circuit breaker is " + state.name().toLowerCase(Locale.ROOT) + " (failure rate "
+				+ rate(metrics.getFailureRate()) + ", slow-call rate " + rate(metrics.getSlowCallRate())
+				+ " over the last " + metrics.getNumberOfBufferedCalls()
+				+ " attempts), so the attempt was not sent; it lets probes through in about "
+				+ Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L)) + " s";
+	}
+
+	private void logTransition(CircuitBreakerOnStateTransitionEvent event, Logger logger) {
+		CircuitBreaker.State to = event.getStateTransition().getToState();
+		if (to == CircuitBreaker.State.OPEN) {
+			this.openedAtNanos = System.nanoTime();
+			CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
+			logger.warn("{}: circuit breaker opened (failure rate {}, slow-call rate {} over the last {} attempts);"
+					+ " attempts fail at once with CIRCUIT_OPEN until it probes again", this.owner,
+					rate(metrics.getFailureRate()), rate(metrics.getSlowCallRate()),
+					metrics.getNumberOfBufferedCalls());
+		}
+		else if (to == CircuitBreaker.State.CLOSED) {
+			logger.info("{}: circuit breaker closed, the probes succeeded", this.owner);
+		}
+		else {
+			logger.debug("{}: circuit breaker {}", this.owner, event.getStateTransition());
+		}
+	}
+
+	private static String rate(float percent) {
+		return (percent < 0) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", percent);
+	}
+
+}

@@ -1,0 +1,294 @@
+package io.pepperpy.network.http;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+
+import org.springframework.http.MediaType;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The circuit breaker against a real server: which attempts count, what an open circuit does and does not touch,
+ * and how it closes again. Each test counts what reached the server.
+ */
+class CircuitBreakerTests {
+
+	@RegisterExtension
+	static final LoopbackWireMock server = new LoopbackWireMock();
+
+	/** Opens once half of the last 4 recorded attempts failed; probes 1 attempt after 300 ms. */
+	private static final CircuitBreakerSettings QUICK = new CircuitBreakerSettings(true, 50, 100,
+			Duration.ofSeconds(10), 4, SlidingWindowType.COUNT_BASED, 4, Duration.ofMillis(300), 1);
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private HttpClient client;
+
+	@AfterEach
+	void close() {
+		if (this.client != null) {
+			this.client.close();
+		}
+	}
+
+	private HttpClient client(String name, UnaryOperator<HttpConfig.Builder> config) {
+		return client(name, config, null);
+	}
+
+	private HttpClient client(String name, UnaryOperator<HttpConfig.Builder> config,
+			CircuitBreakerRegistry registry) {
+		HttpConfig.Builder builder = HttpConfig.builder()
+			.name(name)
+			.baseUrl(server.http())
+			.timeout(Duration.ofSeconds(2))
+			.retries(0)
+			.responseFormat(ResponseFormat.TEXT)
+			.circuitBreaker(QUICK);
+		HttpClient.Builder client = HttpClient.builder().config(config.apply(builder).build()).meterRegistry(this.meters);
+		if (registry != null) {
+			client.circuitBreakerRegistry(registry);
+		}
+		return client.build();
+	}
+
+	private static NetworkException failure(HttpClient client, String path) {
+		try {
+			client.get(path).retrieve().block(Duration.ofSeconds(5));
+		}
+		catch (NetworkException ex) {
+			return ex;
+		}
+		throw new AssertionError("expected " + path + " to fail");
+	}
+
+	@Test
+	void failuresOpenItAndAnOpenCircuitFailsAtOnceWithoutReachingTheServer() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config);
+		for (int i = 0; i < 4; i++) {
+			assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.STATUS);
+		}
+		long start = System.nanoTime();
+		NetworkException open = failure(this.client, "/down");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+		assertThat(open.kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		assertThat(open.getMessage()).contains("HTTP client 'partner'")
+			.contains("circuit breaker is open")
+			.contains("lets probes through in about");
+		server.verify(4, getRequestedFor(urlEqualTo("/down")));
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("open");
+		assertThat(this.meters.get("pepperpy.http.client.circuit.state").tag("state", "open").gauge().value())
+			.isEqualTo(1.0);
+		assertThat(this.meters.get("pepperpy.http.client.circuit.not.permitted").counter().count()).isEqualTo(1.0);
+	}
+
+	@Test
+	void afterTheWaitAProbeClosesIt() throws InterruptedException {
+		server.stubFor(get("/flaky").willReturn(aResponse().withStatus(500)));
+		this.client = client("partner", (config) -> config);
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/flaky");
+		}
+		assertThat(failure(this.client, "/flaky").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		server.stubFor(get("/flaky").willReturn(ok("back")));
+		Thread.sleep(400);
+		assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+		assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+		server.verify(6, getRequestedFor(urlEqualTo("/flaky")));
+	}
+
+	@Test
+	void aFailedProbeReopensIt() throws InterruptedException {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(502)));
+		this.client = client("partner", (config) -> config);
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		Thread.sleep(400);
+		assertThat(failure(this.client, "/down").kind()).as("the probe").isEqualTo(NetworkException.Kind.STATUS);
+		assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		server.verify(5, getRequestedFor(urlEqualTo("/down")));
+	}
+
+	@Test
+	void clientErrorsAndRateLimitsNeverOpenIt() {
+		server.stubFor(get("/missing").willReturn(aResponse().withStatus(404)));
+		server.stubFor(get("/busy").willReturn(aResponse().withStatus(429)));
+		this.client = client("partner", (config) -> config);
+		for (int i = 0; i < 8; i++) {
+			assertThat(failure(this.client, "/missing").status()).isEqualTo(404);
+			assertThat(failure(this.client, "/busy").status()).isEqualTo(429);
+		}
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+		server.verify(16, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void timeoutsAreFailures() {
+		server.stubFor(get("/slow").willReturn(ok("late").withFixedDelay(1_000)));
+		this.client = client("partner", (config) -> config.timeout(Duration.ofMillis(200)));
+		for (int i = 0; i < 4; i++) {
+			assertThat(failure(this.client, "/slow").kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+		}
+		assertThat(failure(this.client, "/slow").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+	}
+
+	@Test
+	void connectFailuresAreFailures() {
+		this.client = HttpClient.builder()
+			.config(HttpConfig.builder()
+				.name("gone")
+				.baseUrl("http://127.0.0.1:1")
+				.retries(0)
+				.circuitBreaker(QUICK)
+				.build())
+			.build();
+		for (int i = 0; i < 4; i++) {
+			assertThat(failure(this.client, "/x").kind()).isEqualTo(NetworkException.Kind.CONNECT);
+		}
+		assertThat(failure(this.client, "/x").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+	}
+
+	@Test
+	void aPostsFailureThatIsNotRetriedStillCounts() {
+		server.stubFor(post("/orders").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.retries(3));
+		for (int i = 0; i < 4; i++) {
+			NetworkException failure = failure(this.client.post("/orders").body("{}", MediaType.APPLICATION_JSON));
+			assertThat(failure.status()).isEqualTo(503);
+		}
+		server.verify(4, postRequestedFor(urlEqualTo("/orders")));
+		assertThat(failure(this.client.post("/orders").body("{}", MediaType.APPLICATION_JSON)).kind())
+			.isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+	}
+
+	@Test
+	void everyAttemptCountsAndAnOpenCircuitEndsTheRetriesWithoutSpendingTheBudget() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.retries(10).retryDelay(Duration.ofMillis(10)));
+		long budget = this.client.state().retryBudgetRemaining();
+		NetworkException failure = failure(this.client, "/down");
+		assertThat(failure.kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		server.verify(4, getRequestedFor(urlEqualTo("/down")));
+		// The fourth retry was ordered after the fourth 503, before that 503 opened the circuit; the refusal that
+		// ended the call spent nothing.
+		assertThat(this.client.state().retryBudgetRemaining()).isEqualTo(budget - 4);
+		for (int i = 0; i < 20; i++) {
+			assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		}
+		assertThat(this.client.state().retryBudgetRemaining()).isEqualTo(budget - 4);
+		server.verify(4, getRequestedFor(urlEqualTo("/down")));
+	}
+
+	@Test
+	void refusedAttemptsTakeNoRateLimitPermit() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.maxRateLimit(4).rateLimitTimeout(Duration.ofSeconds(5)));
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		long start = System.nanoTime();
+		for (int i = 0; i < 50; i++) {
+			assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("50 refusals at 4 permits/s would take 12 s")
+			.isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void eachClientHasItsOwnCircuit() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		server.stubFor(get("/up").willReturn(ok("fine")));
+		this.client = client("partner", (config) -> config);
+		try (HttpClient other = client("other", (config) -> config)) {
+			for (int i = 0; i < 4; i++) {
+				failure(this.client, "/down");
+			}
+			assertThat(failure(this.client, "/up").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+			assertThat(other.get("/up").retrieve().block(Duration.ofSeconds(5))).isEqualTo("fine");
+			assertThat(other.state().circuitBreaker()).isEqualTo("closed");
+		}
+	}
+
+	@Test
+	void cancelledAttemptsAreNotRecordedAndGiveTheirProbeBack() throws InterruptedException {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		server.stubFor(get("/slow").willReturn(ok("late").withFixedDelay(2_000)));
+		this.client = client("partner", (config) -> config.timeout(Duration.ofSeconds(5)));
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		Thread.sleep(400);
+		// The one probe is taken, then cancelled: its permission comes back, so the next probe runs.
+		Flux.range(0, 1).flatMap((i) -> this.client.get("/slow").retrieve()).take(Duration.ofMillis(200)).blockLast();
+		server.stubFor(get("/down").willReturn(ok("back")));
+		assertThat(this.client.get("/down").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+	}
+
+	@Test
+	void anInstanceOfTheClientsNameInResilience4jsRegistryIsUsed() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+		CircuitBreaker configured = registry.circuitBreaker("partner",
+				CircuitBreakerConfig.custom().minimumNumberOfCalls(2).slidingWindowSize(2).build());
+		this.client = client("partner",
+				(config) -> config.circuitBreaker(new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10), 100,
+						SlidingWindowType.COUNT_BASED, 100, Duration.ofMillis(300), 1)),
+				registry);
+		failure(this.client, "/down");
+		failure(this.client, "/down");
+		assertThat(configured.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+		try (HttpClient other = client("other", (config) -> config, registry)) {
+			other.get("/down").retrieve().onErrorComplete().block(Duration.ofSeconds(5));
+			assertThat(registry.find("other")).as("made from the client's settings and added to the registry")
+				.hasValueSatisfying((breaker) -> assertThat(breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls())
+					.isEqualTo(4));
+		}
+	}
+
+	@Test
+	void withoutItNothingChanges() {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.circuitBreaker(CircuitBreakerSettings.DEFAULTS));
+		for (int i = 0; i < 10; i++) {
+			assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.STATUS);
+		}
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("disabled");
+		assertThat(this.meters.find("pepperpy.http.client.circuit.state").gauge()).isNull();
+	}
+
+	private static NetworkException failure(HttpClient.RequestSpec request) {
+		try {
+			request.retrieve().block(Duration.ofSeconds(5));
+		}
+		catch (NetworkException ex) {
+			return ex;
+		}
+		throw new AssertionError("expected the request to fail");
+	}
+
+}
