@@ -14,32 +14,9 @@ PORT=${BENCH_PORT:-18081}
 URL="http://127.0.0.1:$PORT"
 OUT="$ROOT/benchmarks/target/pipeline-ab"
 mkdir -p "$OUT"
-if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
-	apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-NGX=$(mktemp -d)
-trap '[[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null; rm -rf "$NGX"; git worktree remove --force "$OUT/base" 2>/dev/null || true' EXIT
-mkdir -p "$NGX/html" "$NGX/logs"
-cp "$ROOT/benchmarks/payload/user.json" "$NGX/html/json.json"
-chmod -R a+rX "$NGX"
-cat > "$NGX/nginx.conf" <<CONF
-worker_processes 1;
-pid $NGX/nginx.pid;
-error_log $NGX/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	keepalive_requests 100000000;
-	keepalive_timeout 120s;
-	server {
-		listen 127.0.0.1:$PORT reuseport backlog=4096;
-		root $NGX/html;
-		location = /json { default_type application/json; try_files /json.json =404; }
-	}
-}
-CONF
-taskset -c 1 "$NGINX" -p "$NGX" -c "$NGX/nginx.conf"
+source "$ROOT/benchmarks/json-nginx.sh"
+trap 'stop_json_nginx; git worktree remove --force "$OUT/base" 2>/dev/null || true' EXIT
+start_json_nginx "$ROOT" "$PORT"
 
 build() { # $1: source tree, $2: name
 	(cd "$1" && ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package)

@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class AllocationBenchmark {
 
-	@Param({ "RAW_REACTOR_NETTY", "WEBCLIENT", "OURS", "OURS_NO_METERS", "OKHTTP", "RESTCLIENT_JDK", "APACHE_ASYNC" })
+	@Param({ "RAW_REACTOR_NETTY", "WEBCLIENT", "OURS", "OURS_NO_METERS", "OURS_BREAKER", "OKHTTP", "RESTCLIENT_JDK",
+			"APACHE_ASYNC" })
 	public Arm arm;
 
 	@Param({ "TEXT", "JSON", "BYTES" })

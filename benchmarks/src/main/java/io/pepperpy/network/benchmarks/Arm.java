@@ -2,7 +2,6 @@ package io.pepperpy.network.benchmarks;
 
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +32,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 
@@ -94,6 +94,17 @@ public enum Arm {
 		@Override
 		BenchClient create(String baseUrl, Fixtures fixtures) {
 			return ours(baseUrl, fixtures, null);
+		}
+	},
+
+	/**
+	 * Our client as {@link #OURS}, with its circuit breaker on (issue 20's defaults) and closed: what the breaker
+	 * costs a healthy partner.
+	 */
+	OURS_BREAKER("HttpClient, circuit breaker closed") {
+		@Override
+		BenchClient create(String baseUrl, Fixtures fixtures) {
+			return ours(baseUrl, fixtures, fixtures.meterRegistry, true);
 		}
 	},
 
@@ -162,8 +173,17 @@ public enum Arm {
 	}
 
 	static BenchClient ours(String baseUrl, Fixtures fixtures, @Nullable MeterRegistry meterRegistry) {
+		return ours(baseUrl, fixtures, meterRegistry, false);
+	}
+
+	static BenchClient ours(String baseUrl, Fixtures fixtures, @Nullable MeterRegistry meterRegistry,
+			boolean circuitBreaker) {
 		HttpClient.Builder builder = HttpClient.builder()
-			.config(HttpConfig.builder().baseUrl(baseUrl).maxRateLimit(1_000_000).build())
+			.config(HttpConfig.builder()
+				.baseUrl(baseUrl)
+				.maxRateLimit(1_000_000)
+				.circuitBreaker(CircuitBreakerSettings.DEFAULTS.withEnabled(circuitBreaker))
+				.build())
 			.webClientBuilder(WebClient.builder().observationRegistry(fixtures.observationRegistry));
 		if (meterRegistry != null) {
 			builder.meterRegistry(meterRegistry);

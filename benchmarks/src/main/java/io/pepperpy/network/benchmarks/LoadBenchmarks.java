@@ -59,7 +59,7 @@ public final class LoadBenchmarks {
 	}
 
 	static boolean isCompared(Arm arm) {
-		return arm == Arm.WEBCLIENT || arm == Arm.OURS || arm == Arm.OURS_NO_METERS;
+		return arm == Arm.WEBCLIENT || arm == Arm.OURS || arm == Arm.OURS_NO_METERS || arm == Arm.OURS_BREAKER;
 	}
 
 	public static void main(String[] args) throws Exception {
