@@ -3,13 +3,14 @@
 # (CPU per request, second / first in the same JVM, at 2,000 req/s and at 16 in flight, median and spread of the
 # rounds' ratios). nginx (one worker) on CPU 1, the client JVM on CPU 0.
 #
-#   benchmarks/paired-arms.sh [FIRST] [SECOND] [ROUNDS]   # default: OURS OURS_BREAKER 15 (issue 20)
+#   benchmarks/paired-arms.sh [FIRST] [SECOND] [ROUNDS] [SECONDS]   # default: OURS OURS_BREAKER 15 1 (issue 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 FIRST=${1:-OURS}
 SECOND=${2:-OURS_BREAKER}
 ROUNDS=${3:-15}
+SECONDS_PER_RUN=${4:-1}
 PORT=${BENCH_PORT:-18082}
 OUT="$ROOT/benchmarks/target/paired-arms"
 mkdir -p "$OUT"
@@ -24,5 +25,5 @@ taskset -c 0 java "${JVM[@]}" -cp "$CP" org.openjdk.jmh.Main AllocationBenchmark
 	-r 1s -p decode=JSON -p arm="$FIRST,$SECOND" -jvmArgs "${JVM[*]}" > "$OUT/jmh.log"
 grep -E "^AllocationBenchmark.request:gc.alloc.rate.norm " "$OUT/jmh.log"
 echo "== CPU per request, $SECOND / $FIRST"
-taskset -c 0 java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.PairedArms "$FIRST" "$SECOND" "$ROUNDS" 1 \
+taskset -c 0 java "${JVM[@]}" -cp "$CP" io.pepperpy.network.benchmarks.PairedArms "$FIRST" "$SECOND" "$ROUNDS" "$SECONDS_PER_RUN" \
 	| tee "$OUT/cpu.log" | grep -E " at "

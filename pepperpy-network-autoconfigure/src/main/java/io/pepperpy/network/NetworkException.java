@@ -126,7 +126,8 @@ public class NetworkException extends RuntimeException {
 			@Nullable String bodySnippet) {
 		// Rejections under overload are frequent and their stack (a Reactor scheduler's) says nothing: skip it so
 		// that refusing work stays cheap when the client is saturated.
-		super(message, cause, true, kind != Kind.RATE_LIMITED && kind != Kind.POOL_EXHAUSTED && kind != Kind.CIRCUIT_OPEN);
+		super(message, cause, true,
+				kind != Kind.RATE_LIMITED && kind != Kind.POOL_EXHAUSTED && kind != Kind.CIRCUIT_OPEN);
 		this.kind = kind;
 		this.method = method;
 		this.url = url;

@@ -3,6 +3,7 @@ package io.pepperpy.network.circuit;
 import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.pepperpy.network.SettingChecks;
 
@@ -68,11 +69,13 @@ public record CircuitBreakerSettings(boolean enabled, float failureRateThreshold
 
 	/**
 	 * Return resilience4j's configuration of these settings. The circuit moves from open to half-open when the
-	 * next attempt asks after the wait, so that no timer thread is needed.
+	 * next attempt asks after the wait, so that no timer thread is needed, and the window is resilience4j's
+	 * lock-free one, so that recording an outcome never waits for a lock.
 	 * @return the configuration
 	 */
 	public CircuitBreakerConfig toResilience4jConfig() {
 		return CircuitBreakerConfig.custom()
+			.slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
 			.failureRateThreshold(this.failureRateThreshold)
 			.slowCallRateThreshold(this.slowCallRateThreshold)
 			.slowCallDurationThreshold(this.slowCallDurationThreshold)

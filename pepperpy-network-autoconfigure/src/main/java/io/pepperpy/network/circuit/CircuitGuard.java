@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 /**
  * One client's circuit breaker, around a resilience4j {@link CircuitBreaker}: it admits each attempt or refuses it
  * with a {@link NetworkException.Kind#CIRCUIT_OPEN} failure, and is told how each admitted attempt ended. Nothing
- * here waits: resilience4j keeps its windows in lock-free rings, and the circuit moves from open to half-open when
- * an attempt asks after the wait, so no timer thread is needed.
+ * here waits: the breakers made from our settings keep their window in resilience4j's lock-free ring, and the
+ * circuit moves from open to half-open when an attempt asks after the wait, so no timer thread is needed.
  * <p>
  * Why resilience4j: its breaker is what Spring users know, with its settings' names, its actuator endpoints and
  * health; when the application configures an instance of the client's name in resilience4j's registry, that one is
@@ -34,6 +34,15 @@ public final class CircuitGuard {
 
 	private final @Nullable Counter notPermitted;
 
+	private final Logger logger;
+
+	/**
+	 * The state as this guard last saw it. Changes are found by comparing after each admission and outcome rather
+	 * than by subscribing to resilience4j's events: with a subscriber, resilience4j makes an event object (and
+	 * reads the wall clock) for every recorded attempt.
+	 */
+	private final AtomicReference<CircuitBreaker.State> lastState;
+
 	/** When the circuit last opened, for the time left until it lets probes through. */
 	private volatile long openedAtNanos = System.nanoTime();
 
@@ -41,7 +50,8 @@ public final class CircuitGuard {
 			String meterPrefix, List<Tag> tags) {
 		this.breaker = breaker;
 		this.owner = owner;
-		breaker.getEventPublisher().onStateTransition((event) -> logTransition(event, logger));
+		this.logger = logger;
+		this.lastState = new AtomicReference<>(breaker.getState());
 		if (registry != null) {
 			for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
 					CircuitBreaker.State.HALF_OPEN)) {
@@ -95,6 +105,7 @@ public final class CircuitGuard {
 	 */
 	public @Nullable NetworkException admit(@Nullable String method, @Nullable String target) {
 		if (this.breaker.tryAcquirePermission()) {
+			noticeTransition();
 			return null;
 		}
 		if (this.notPermitted != null) {
@@ -109,6 +120,7 @@ public final class CircuitGuard {
 	 */
 	public void onSuccess(long nanos) {
 		this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+		noticeTransition();
 	}
 
 	/**
@@ -118,6 +130,7 @@ public final class CircuitGuard {
 	 */
 	public void onFailure(long nanos, Throwable failure) {
 		this.breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+		noticeTransition();
 	}
 
 	/**
@@ -126,6 +139,7 @@ public final class CircuitGuard {
 	 */
 	public void release() {
 		this.breaker.releasePermission();
+		noticeTransition();
 	}
 
 	/**
@@ -170,23 +184,31 @@ public final class CircuitGuard {
 				+ Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L)) + " s";
 	}
 
-	private void logTransition(CircuitBreakerOnStateTransitionEvent event, Logger logger) {
-		CircuitBreaker.State to = event.getStateTransition().getToState();
-		if (to == CircuitBreaker.State.OPEN) {
+	/**
+	 * Log the state change the last call made, once: one WARN when the circuit opens, one INFO when it closes.
+	 */
+	private void noticeTransition() {
+		CircuitBreaker.State now = this.breaker.getState();
+		CircuitBreaker.State before = this.lastState.get();
+		if (now == before || !this.lastState.compareAndSet(before, now)) {
+			return;
+		}
+		if (now == CircuitBreaker.State.OPEN) {
 			this.openedAtNanos = System.nanoTime();
 			CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
-			logger.warn("{}: circuit breaker opened (failure rate {}, slow-call rate {} over the last {} attempts);"
-					+ " attempts fail at once with CIRCUIT_OPEN until it probes again", this.owner,
+			this.logger.warn("{}: circuit breaker opened (failure rate {}, slow-call rate {} over the last {} "
+					+ "attempts); attempts fail at once with CIRCUIT_OPEN until it probes again", this.owner,
 					rate(metrics.getFailureRate()), rate(metrics.getSlowCallRate()),
 					metrics.getNumberOfBufferedCalls());
 		}
-		else if (to == CircuitBreaker.State.CLOSED) {
-			logger.info("{}: circuit breaker closed, the probes succeeded", this.owner);
+		else if (now == CircuitBreaker.State.CLOSED) {
+			this.logger.info("{}: circuit breaker closed, the probes succeeded", this.owner);
 		}
 		else {
-			logger.debug("{}: circuit breaker {}", this.owner, event.getStateTransition());
+			this.logger.debug("{}: circuit breaker {} -> {}", this.owner, before, now);
 		}
 	}
+
 
 	private static String rate(float percent) {
 		return (percent < 0) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", percent);

@@ -94,6 +94,7 @@ final class Attempt {
 					call.method().name(), call.displayUrl(), null));
 		}
 		long start = System.nanoTime();
+		state.attemptStartNanos = start;
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
 				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number);
 		Mono<R> exchange;
@@ -137,7 +138,8 @@ final class Attempt {
 	 */
 	@SuppressWarnings("unchecked")
 	private <T> Mono<T> timeoutFallback(Duration timeout) {
-		return (Mono<T>) (timeout.equals(this.config.timeouts().attempt()) ? this.timeoutFallback : timeoutError(timeout));
+		return (Mono<T>) (timeout.equals(this.config.timeouts().attempt()) ? this.timeoutFallback
+				: timeoutError(timeout));
 	}
 
 	private static Mono<Object> timeoutError(Duration timeout) {

@@ -40,6 +40,9 @@ final class CallState<R> extends DefaultSignalListener<R> {
 	/** The number of the attempt running now, from 1. */
 	int attempt;
 
+	/** When the running attempt started sending, on {@link System#nanoTime()}, or 0 before it did. */
+	long attemptStartNanos;
+
 	/** The status of the last response, 0 before any. */
 	int lastStatus;
 

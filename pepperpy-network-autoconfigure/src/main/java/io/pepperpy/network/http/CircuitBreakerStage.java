@@ -4,22 +4,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * The circuit breaker's place in the pipeline: around each attempt, inside the retry loop, so that every attempt
- * counts (as in .NET's standard resilience handler). It has two halves:
+ * counts (as in .NET's standard resilience handler), and outside the rate limiter:
  * <ul>
- * <li>{@link #admit} is the outermost step of an attempt, before the rate limiter: an open circuit fails the attempt
- * at once with {@link NetworkException.Kind#CIRCUIT_OPEN}, before it takes a rate-limit permit. The retry decider
- * never retries that kind, so it costs no retry budget either.</li>
- * <li>{@link #record} is the innermost: it times the attempt from when it starts (a wait for a permit is not the
- * partner's slowness) and records its outcome. 5xx, timeouts, connect, TLS, protocol and I/O failures are
- * failures; other answers, 4xx included, are successes; 429 (a rate limit, which already pauses the client),
- * cancellations and failures of our own making (an interceptor, the pool, the limiter) are not recorded.</li>
+ * <li>An open circuit fails the attempt at once with {@link NetworkException.Kind#CIRCUIT_OPEN}, before it takes a
+ * rate-limit permit. The retry decider never retries that kind, so it costs no retry budget either.</li>
+ * <li>An admitted attempt is timed from when it starts sending ({@link CallState#attemptStartNanos}: a wait for a
+ * permit is not the partner's slowness) and its outcome recorded. 5xx, timeouts, connect, TLS, protocol and I/O
+ * failures are failures; other answers, 4xx included, are successes; 429 (a rate limit, which already pauses the
+ * client), cancellations and failures of our own making (an interceptor, the pool, the limiter) give the
+ * permission back unrecorded, so a half-open circuit never waits for a probe that will not come.</li>
  * </ul>
- * An admitted attempt that ends before it is recorded (the limiter refused it, or it was cancelled) gives its
- * permission back, so a half-open circuit never waits for a probe that will not come.
+ * One small operator per attempt, with no lambda: a closed breaker must cost a healthy partner next to nothing.
  */
 final class CircuitBreakerStage {
 
@@ -30,94 +33,164 @@ final class CircuitBreakerStage {
 	}
 
 	/**
-	 * Admit the attempt or fail it at once.
+	 * Guard an attempt: admit it or fail it at once, then record how it ended.
 	 * @param attempt the attempt, rate limiter included
 	 * @param state the call
-	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #record}
+	 * @return the guarded attempt
 	 */
-	<R> Mono<R> admit(Mono<R> attempt, CallState<R> state, AtomicBoolean settled) {
-		return Mono.defer(() -> {
-			Call call = state.call;
-			NetworkException refused = this.guard.admit(call.method().name(), call.displayUrl());
-			if (refused != null) {
-				return Mono.error(refused);
-			}
-			return attempt.doFinally((signal) -> ignore(settled));
-		});
-	}
-
-	/**
-	 * Time the attempt and record how it ended.
-	 * @param attempt the attempt itself
-	 * @param state the call
-	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #admit}
-	 */
-	<R> Mono<R> record(Mono<R> attempt, CallState<R> state, AtomicBoolean settled) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return attempt.doOnSuccess((result) -> afterAnswer(state, settled, start))
-				.doOnError((failure) -> afterFailure(settled, start, failure));
-		});
+	<R> Mono<R> guard(Mono<R> attempt, CallState<R> state) {
+		return new Guarded<>(attempt, state, this);
 	}
 
 	/**
 	 * An attempt that ended with a response: a result, or empty when a retry was ordered after it.
 	 */
-	private void afterAnswer(CallState<?> state, AtomicBoolean settled, long start) {
+	private void afterAnswer(CallState<?> state) {
 		int status = state.lastStatus;
 		if (status >= 500) {
 			Call call = state.call;
-			failure(settled, start, NetworkException.of(NetworkException.Kind.STATUS,
+			failure(state, NetworkException.of(NetworkException.Kind.STATUS,
 					call.method() + " " + call.displayUrl() + " answered " + status, call.method().name(),
 					call.displayUrl(), null));
 		}
 		else if (status == 429) {
-			ignore(settled);
+			this.guard.release();
 		}
 		else {
-			success(settled, start);
+			this.guard.onSuccess(elapsed(state));
 		}
 	}
 
-	private void afterFailure(AtomicBoolean settled, long start, Throwable failure) {
+	private void afterFailure(CallState<?> state, Throwable failure) {
 		if (!(failure instanceof NetworkException network)) {
-			ignore(settled);
+			this.guard.release();
 			return;
 		}
 		switch (network.kind()) {
-			case CONNECT, TIMEOUT, TLS, PROTOCOL, IO -> failure(settled, start, failure);
+			case CONNECT, TIMEOUT, TLS, PROTOCOL, IO -> failure(state, failure);
 			case STATUS -> {
 				if (network.status() >= 500) {
-					failure(settled, start, failure);
+					failure(state, failure);
 				}
 				else if (network.status() == 429) {
-					ignore(settled);
+					this.guard.release();
 				}
 				else {
-					success(settled, start);
+					this.guard.onSuccess(elapsed(state));
 				}
 			}
-			case DECODING, BODY_TOO_LARGE -> success(settled, start);
-			default -> ignore(settled);
+			case DECODING, BODY_TOO_LARGE -> this.guard.onSuccess(elapsed(state));
+			default -> this.guard.release();
 		}
 	}
 
-	private void success(AtomicBoolean settled, long start) {
-		if (settled.compareAndSet(false, true)) {
-			this.guard.onSuccess(System.nanoTime() - start);
-		}
+	private void failure(CallState<?> state, Throwable failure) {
+		this.guard.onFailure(elapsed(state), failure);
 	}
 
-	private void failure(AtomicBoolean settled, long start, Throwable failure) {
-		if (settled.compareAndSet(false, true)) {
-			this.guard.onFailure(System.nanoTime() - start, failure);
-		}
+	private static long elapsed(CallState<?> state) {
+		long start = state.attemptStartNanos;
+		return (start != 0) ? System.nanoTime() - start : 0;
 	}
 
-	private void ignore(AtomicBoolean settled) {
-		if (settled.compareAndSet(false, true)) {
-			this.guard.release();
+	/**
+	 * The guarded attempt: asks the circuit at subscription.
+	 */
+	private static final class Guarded<R> extends Mono<R> {
+
+		private final Mono<R> attempt;
+
+		private final CallState<R> state;
+
+		private final CircuitBreakerStage stage;
+
+		Guarded(Mono<R> attempt, CallState<R> state, CircuitBreakerStage stage) {
+			this.attempt = attempt;
+			this.state = state;
+			this.stage = stage;
 		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super R> actual) {
+			Call call = this.state.call;
+			NetworkException refused = this.stage.guard.admit(call.method().name(), call.displayUrl());
+			if (refused != null) {
+				Operators.error(actual, refused);
+				return;
+			}
+			this.state.attemptStartNanos = 0;
+			this.attempt.subscribe(new Outcome<>(actual, this.state, this.stage));
+		}
+
+	}
+
+	/**
+	 * Records the first signal of an admitted attempt, or gives the permission back when it is cancelled first.
+	 */
+	private static final class Outcome<R> extends AtomicBoolean implements CoreSubscriber<R>, Subscription {
+
+		private final CoreSubscriber<? super R> actual;
+
+		private final CallState<R> state;
+
+		private final CircuitBreakerStage stage;
+
+		private Subscription upstream;
+
+		Outcome(CoreSubscriber<? super R> actual, CallState<R> state, CircuitBreakerStage stage) {
+			this.actual = actual;
+			this.state = state;
+			this.stage = stage;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.upstream = subscription;
+			this.actual.onSubscribe(this);
+		}
+
+		@Override
+		public void onNext(R result) {
+			if (compareAndSet(false, true)) {
+				this.stage.afterAnswer(this.state);
+			}
+			this.actual.onNext(result);
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			if (compareAndSet(false, true)) {
+				this.stage.afterFailure(this.state, failure);
+			}
+			this.actual.onError(failure);
+		}
+
+		@Override
+		public void onComplete() {
+			if (compareAndSet(false, true)) {
+				this.stage.afterAnswer(this.state);
+			}
+			this.actual.onComplete();
+		}
+
+		@Override
+		public void request(long n) {
+			this.upstream.request(n);
+		}
+
+		@Override
+		public void cancel() {
+			if (compareAndSet(false, true)) {
+				this.stage.guard.release();
+			}
+			this.upstream.cancel();
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.actual.currentContext();
+		}
+
 	}
 
 }

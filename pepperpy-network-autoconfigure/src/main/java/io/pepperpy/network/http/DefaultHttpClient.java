@@ -132,7 +132,8 @@ final class DefaultHttpClient implements HttpClient {
 			@Nullable CircuitBreakerRegistry circuitBreakers, ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
-		this.redactor = new Redactor(config.observability().redactHeaders(), config.observability().redactQueryParams());
+		this.redactor = new Redactor(config.observability().redactHeaders(),
+				config.observability().redactQueryParams());
 		this.metrics = new ClientMetrics(config.observability().metrics() ? meterRegistry : null, config.name(),
 				config.observability().metricsPerAttempt());
 		this.baseUrl = (config.baseUrl() != null) ? URI.create(config.baseUrl()) : null;
@@ -186,7 +187,8 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		this.webClient = webClientBuilder.build();
 		this.gate = createGate(config, redisConnection, this.metrics, this.logger);
-		this.budget = new RetryBudget(config.retry().budgetPercent(), config.retry().budgetMinPerSecond(), System::nanoTime);
+		this.budget = new RetryBudget(config.retry().budgetPercent(), config.retry().budgetMinPerSecond(),
+				System::nanoTime);
 		this.decoder = new ResponseDecoder(jsonMapper, config.decoding().maxInMemorySize(), this.logger);
 		FollowUpDecider decider = new FollowUpDecider(config, this.gate, this.budget, this.metrics, this.logger);
 		Attempt attempt = new Attempt(config, decider, this.decoder, this.poolStats, this.metrics, this.redactor,
@@ -241,8 +243,9 @@ final class DefaultHttpClient implements HttpClient {
 			headers.putAll(request.headers());
 			String uriTemplate = uriTemplate(request);
 			Call call = new Call(request.method(), url, this.redactor, uriTemplate, headers, request.body(),
-					oneShotBody, this.webClient, this.config.timeouts().attempt(), this.config.timeouts().deadline(), this.config.retry().settings().maxRetries(),
-					false, this.config.retry().settings().delay(), true, this.config.retry().nonIdempotent());
+					oneShotBody, this.webClient, this.config.timeouts().attempt(), this.config.timeouts().deadline(),
+					this.config.retry().settings().maxRetries(), false, this.config.retry().settings().delay(), true,
+					this.config.retry().nonIdempotent());
 			return execute(call, (sent, response) -> Mono.just(response), request, next);
 		});
 	}
@@ -401,7 +404,8 @@ final class DefaultHttpClient implements HttpClient {
 		configuration.put("circuit-breaker", config.circuitBreaker());
 		configuration.put("max-rate-limit", config.rateLimit().maxPerSecond());
 		configuration.put("rate-limit-timeout", config.effectiveRateLimitTimeout());
-		configuration.put("proxy", (config.transport().proxy() != null) ? ProxySettings.redact(config.transport().proxy()) : null);
+		String proxy = config.transport().proxy();
+		configuration.put("proxy", (proxy != null) ? ProxySettings.redact(proxy) : null);
 		configuration.put("non-proxy-hosts", config.transport().nonProxyHosts());
 		configuration.put("max-in-memory-size", config.decoding().maxInMemorySize());
 		configuration.put("interceptors",
@@ -461,7 +465,8 @@ final class DefaultHttpClient implements HttpClient {
 		}
 		return NetworkException.of(NetworkException.Kind.IO,
 				call.method() + " " + call.displayUrl() + " was cut: HTTP client '" + this.config.name()
-						+ "' closed and its shutdown-grace-period of " + this.config.transport().shutdownGracePeriod().toMillis()
+						+ "' closed and its shutdown-grace-period of "
+						+ this.config.transport().shutdownGracePeriod().toMillis()
 						+ " ms ran out",
 				call.method().name(), call.displayUrl(), cause);
 	}

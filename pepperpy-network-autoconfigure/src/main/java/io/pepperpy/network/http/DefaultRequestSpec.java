@@ -285,7 +285,8 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 				merged.setContentType(this.contentType);
 			}
 		}
-		int effectiveRetries = (this.retries != null) ? this.retries : this.client.config().retry().settings().maxRetries();
+		int effectiveRetries = (this.retries != null) ? this.retries
+				: this.client.config().retry().settings().maxRetries();
 		return new Call(this.method, url, this.client.redactor(), this.uriTemplate, merged, this.body,
 				this.oneShotBody, this.client.webClientFor(this.proxy), this.timeout, this.deadline, effectiveRetries,
 				this.retries != null, this.retryDelay, this.raiseForStatus,

@@ -219,7 +219,8 @@ final class FollowUpDecider {
 			if (retryAfter.compareTo(config.retry().afterMax()) > 0) {
 				this.metrics.retryRefused(method, "retry_after_cap");
 				return new Decision(-1, "the server asked to retry after " + retryAfter.toSeconds()
-						+ " s (Retry-After), more than retry-after-max " + config.retry().afterMax().toSeconds() + " s");
+						+ " s (Retry-After), more than retry-after-max " + config.retry().afterMax().toSeconds()
+						+ " s");
 			}
 			delay = retryAfter.toMillis();
 		}

@@ -45,7 +45,8 @@ final class NettyConnectorFactory {
 	 * Return the connect timeout: {@code connect-timeout}, never longer than the per-attempt {@code timeout}.
 	 */
 	static Duration connectTimeout(HttpConfig config) {
-		return (config.timeouts().connect().compareTo(config.timeouts().attempt()) < 0) ? config.timeouts().connect() : config.timeouts().attempt();
+		Timeouts timeouts = config.timeouts();
+		return (timeouts.connect().compareTo(timeouts.attempt()) < 0) ? timeouts.connect() : timeouts.attempt();
 	}
 
 	static HttpClient connector(HttpConfig config, ConnectionProvider provider, @Nullable KeyManagerFactory keyManagers,

@@ -1,7 +1,6 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import io.pepperpy.network.NetworkException;
@@ -44,15 +43,11 @@ final class RetryLoop {
 	<R> Mono<R> run(CallState<R> state) {
 		int number = ++state.attempt;
 		Mono<R> attempt = Mono.defer(() -> this.attempt.run(state, number));
-		AtomicBoolean settled = (this.breaker != null) ? new AtomicBoolean() : null;
-		if (settled != null) {
-			attempt = this.breaker.record(attempt, state, settled);
-		}
 		if (!this.gate.isOpen()) {
 			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout));
 		}
-		if (settled != null) {
-			attempt = this.breaker.admit(attempt, state, settled);
+		if (this.breaker != null) {
+			attempt = this.breaker.guard(attempt, state);
 		}
 		if (state.call.retries() == 0) {
 			// Without retries nothing is retried: the decider need not see failures, nor can a response order one.

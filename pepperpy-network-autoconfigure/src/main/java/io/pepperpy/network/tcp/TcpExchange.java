@@ -304,7 +304,8 @@ final class TcpExchange extends Mono<byte[]> {
 					}
 					NetworkException failure = TcpErrors.translate(error, EXCHANGE, TcpExchange.this.client.config);
 					switch (failure.kind()) {
-						case CONNECT, TLS, TIMEOUT, PROTOCOL, IO -> circuit.onFailure(System.nanoTime() - start, failure);
+						case CONNECT, TLS, TIMEOUT, PROTOCOL, IO ->
+							circuit.onFailure(System.nanoTime() - start, failure);
 						default -> circuit.release();
 					}
 				});
@@ -389,7 +390,8 @@ final class TcpExchange extends Mono<byte[]> {
 			}
 			if (this.backOff == null) {
 				RetryPolicy configured = TcpExchange.this.client.retryPolicy;
-				this.backOff = ((configured != null && this.call.retries() == TcpExchange.this.client.config.retry().maxRetries())
+				int configuredRetries = TcpExchange.this.client.config.retry().maxRetries();
+				this.backOff = ((configured != null && this.call.retries() == configuredRetries)
 						? configured : TcpExchange.this.client.retryPolicy(this.call.retries())).getBackOff().start();
 			}
 			long delay = this.backOff.nextBackOff();

@@ -3,6 +3,10 @@ package io.pepperpy.network.http;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -13,6 +17,7 @@ import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import org.springframework.http.MediaType;
@@ -104,19 +109,36 @@ class CircuitBreakerTests {
 	}
 
 	@Test
-	void afterTheWaitAProbeClosesIt() throws InterruptedException {
-		server.stubFor(get("/flaky").willReturn(aResponse().withStatus(500)));
-		this.client = client("partner", (config) -> config);
-		for (int i = 0; i < 4; i++) {
-			failure(this.client, "/flaky");
+	void afterTheWaitAProbeClosesItWithOneWarningWhenItOpenedAndOneInfoWhenItClosed() throws InterruptedException {
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(HttpClient.class.getName() + ".partner");
+		log.start();
+		logger.addAppender(log);
+		try {
+			server.stubFor(get("/flaky").willReturn(aResponse().withStatus(500)));
+			this.client = client("partner", (config) -> config);
+			for (int i = 0; i < 4; i++) {
+				failure(this.client, "/flaky");
+			}
+			assertThat(failure(this.client, "/flaky").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
+			server.stubFor(get("/flaky").willReturn(ok("back")));
+			Thread.sleep(400);
+			assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+			assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+			assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+			server.verify(6, getRequestedFor(urlEqualTo("/flaky")));
+			assertThat(log.list).filteredOn((event) -> event.getFormattedMessage().contains("circuit breaker opened"))
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getLevel()).isEqualTo(Level.WARN))
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("HTTP client 'partner'")
+					.contains("failure rate 100.0 %"));
+			assertThat(log.list).filteredOn((event) -> event.getFormattedMessage().contains("circuit breaker closed"))
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
 		}
-		assertThat(failure(this.client, "/flaky").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
-		server.stubFor(get("/flaky").willReturn(ok("back")));
-		Thread.sleep(400);
-		assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
-		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
-		assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
-		server.verify(6, getRequestedFor(urlEqualTo("/flaky")));
+		finally {
+			logger.detachAppender(log);
+		}
 	}
 
 	@Test
