@@ -19,6 +19,9 @@ trap stop_json_nginx EXIT
 start_json_nginx "$ROOT" "$PORT"
 ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+mkdir -p "$OUT/classes"
+javac -d "$OUT/classes" -cp "$CP" "$ROOT/benchmarks/pipeline-ab/PairedArms.java"
+CP="$OUT/classes:$CP"
 JVM=(-Xms1g -Xmx1g -XX:+UseSerialGC -Dbench.url="http://127.0.0.1:$PORT")
 echo "== allocation per request (JMH -prof gc, JSON)"
 taskset -c 0 java "${JVM[@]}" -cp "$CP" org.openjdk.jmh.Main AllocationBenchmark -prof gc -f 1 -wi 2 -w 1s -i 5 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a change of the request pipeline costs: the same paired measurement on a baseline build and on this
 # checkout, in one run. For each build: JMH allocation per request (ours and plain WebClient, JSON) and
-# PairedRounds (CPU per request, ours / plain WebClient in the same JVM, at 2,000 req/s and at 16 in flight,
+# PairedArms (CPU per request, ours / plain WebClient in the same JVM, at 2,000 req/s and at 16 in flight,
 # median and spread of the rounds' ratios). nginx (one worker) on CPU 1, each client JVM on CPU 0.
 #
 #   benchmarks/pipeline-ab.sh [BASE_REF] [ROUNDS]     # default: BASE_REF=52428a3 (before issue 17), ROUNDS=9
@@ -22,8 +22,8 @@ build() { # $1: source tree, $2: name
 	(cd "$1" && ./mvnw -q -B -Pbenchmarks -DskipTests -pl benchmarks -am package)
 	local cp="$1/benchmarks/target/classes:$(cat "$1/benchmarks/target/classpath.txt")"
 	mkdir -p "$OUT/$2-classes"
-	javac -q -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedRounds.java" 2>/dev/null \
-		|| javac -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedRounds.java"
+	javac -q -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedArms.java" 2>/dev/null \
+		|| javac -d "$OUT/$2-classes" -cp "$cp" "$ROOT/benchmarks/pipeline-ab/PairedArms.java"
 	echo "$OUT/$2-classes:$cp" > "$OUT/$2.cp"
 }
 rm -rf "$OUT/base"
@@ -39,6 +39,6 @@ for name in base head; do
 done
 for name in base head; do
 	echo "== $name: CPU per request, ours / plain WebClient"
-	taskset -c 0 java "${JVM[@]}" -cp "$(cat "$OUT/$name.cp")" io.pepperpy.network.benchmarks.PairedRounds "$ROUNDS" 1 \
-		| tee "$OUT/$name-cpu.log" | grep -E "^ratio"
+	taskset -c 0 java "${JVM[@]}" -cp "$(cat "$OUT/$name.cp")" io.pepperpy.network.benchmarks.PairedArms WEBCLIENT OURS "$ROUNDS" 1 \
+		| tee "$OUT/$name-cpu.log" | grep -E " at "
 done

@@ -12,7 +12,9 @@ import java.util.Locale;
  * runs, so only ratios within a round mean something.
  * <p>
  * Arguments: the first arm (the baseline), the second arm, rounds (default 15), seconds per run (default 1). For
- * example {@code OURS OURS_BREAKER 15 1}: what a closed circuit breaker costs.
+ * example {@code WEBCLIENT OURS 9 1}: what our pipeline costs over plain WebClient; {@code OURS OURS_BREAKER 15 1}:
+ * what a closed circuit breaker costs. Compiled by {@code pipeline-ab.sh} and {@code paired-arms.sh} against the
+ * build they measure, so that a baseline build needs no change.
  */
 public final class PairedArms {
 
@@ -24,8 +26,9 @@ public final class PairedArms {
 		Arm measured = Arm.valueOf(args[1]);
 		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 15;
 		long nanos = (long) (((args.length > 3) ? Double.parseDouble(args[3]) : 1.0) * 1_000_000_000L);
-		BenchClient first = baseline.create(Settings.URL);
-		BenchClient second = measured.create(Settings.URL);
+		String url = System.getProperty("bench.url", "http://127.0.0.1:18080");
+		BenchClient first = baseline.create(url);
+		BenchClient second = measured.create(url);
 		for (int pass = 0; pass < 4; pass++) {
 			for (BenchClient client : List.of(first, second)) {
 				LoadDriver.closedLoop(client, Decode.JSON, 16, 500_000_000L);
