@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -163,7 +164,9 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	private Mono<Connection> connectWithRetry() {
-		Mono<Connection> connect = this.connector.connect().cast(Connection.class).onErrorMap((ex) -> {
+		Mono<Connection> attempt = this.connector.connect().cast(Connection.class);
+		CircuitGuard circuit = this.circuit;
+		Mono<Connection> connect = ((circuit != null) ? guarded(attempt, circuit) : attempt).onErrorMap((ex) -> {
 			NetworkException network = TcpErrors.translate(ex, STREAM, this.config);
 			this.metrics.error(network.kind());
 			return network;
@@ -186,6 +189,39 @@ final class DefaultTcpClient implements TcpClient {
 						failure.getMessage(), delay);
 				return Mono.delay(Duration.ofMillis(delay));
 			})));
+		});
+	}
+
+	/**
+	 * Pass a stream's connect through the circuit breaker: refused at once while it is open; a connection is a
+	 * success, a connect, TLS or timeout failure a failure. What the stream does once connected is its own.
+	 */
+	private Mono<Connection> guarded(Mono<Connection> connect, CircuitGuard circuit) {
+		return Mono.defer(() -> {
+			NetworkException refused = circuit.admit(STREAM, this.config.address());
+			if (refused != null) {
+				return Mono.error(refused);
+			}
+			long start = System.nanoTime();
+			AtomicBoolean settled = new AtomicBoolean();
+			return connect.doOnSuccess((connection) -> {
+				if (settled.compareAndSet(false, true)) {
+					circuit.onSuccess(System.nanoTime() - start);
+				}
+			}).doOnError((error) -> {
+				if (!settled.compareAndSet(false, true)) {
+					return;
+				}
+				NetworkException failure = TcpErrors.translate(error, STREAM, this.config);
+				switch (failure.kind()) {
+					case CONNECT, TLS, TIMEOUT, PROTOCOL, IO -> circuit.onFailure(System.nanoTime() - start, failure);
+					default -> circuit.release();
+				}
+			}).doOnCancel(() -> {
+				if (settled.compareAndSet(false, true)) {
+					circuit.release();
+				}
+			});
 		});
 	}
 

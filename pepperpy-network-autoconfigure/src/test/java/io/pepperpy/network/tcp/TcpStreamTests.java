@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
@@ -113,6 +115,32 @@ class TcpStreamTests {
 				.isThrownBy(() -> client.stream(Flux.empty()).collectList().block(WAIT))
 				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(NetworkException.Kind.CONNECT));
 			assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+		}
+	}
+
+	@Test
+	void aStreamsConnectPassesTheCircuitBreaker() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = socket.getLocalPort();
+		}
+		TcpConfig config = TcpConfig.builder()
+			.host("127.0.0.1")
+			.port(port)
+			.retries(0)
+			.circuitBreaker(new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10), 2,
+					SlidingWindowType.COUNT_BASED, 2, Duration.ofSeconds(30), 1))
+			.build();
+		try (TcpClient client = TcpClient.create(config)) {
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(NetworkException.class)
+					.isThrownBy(() -> client.stream(Flux.just(bytes("a"))).blockLast(Duration.ofSeconds(5)))
+					.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(NetworkException.Kind.CONNECT));
+			}
+			assertThatExceptionOfType(NetworkException.class)
+				.isThrownBy(() -> client.stream(Flux.just(bytes("a"))).blockLast(Duration.ofSeconds(5)))
+				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN))
+				.withMessageContaining("TCP client 'default'");
 		}
 	}
 
