@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.pepperpy.network.ClientConfigBuilder;
 import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
@@ -154,7 +155,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 	 * PATCH not retried, fixed delay (at most 30 s), no jitter, Retry-After up to 60 s, a retry budget of 20 % with
 	 * 10 retries per second always allowed.
 	 */
-	public static final class Builder {
+	public static final class Builder extends ClientConfigBuilder<Builder> {
 
 		private String name = DEFAULT_NAME;
 
@@ -170,16 +171,6 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private @Nullable Duration deadline = Timeouts.DEFAULTS.deadline();
 
-		private int retries = RetryRules.DEFAULTS.settings().maxRetries();
-
-		private Duration retryDelay = RetryRules.DEFAULTS.settings().delay();
-
-		private double retryBackoffMultiplier = RetryRules.DEFAULTS.settings().multiplier();
-
-		private Duration retryMaxDelay = RetryRules.DEFAULTS.settings().maxDelay();
-
-		private Duration retryJitter = RetryRules.DEFAULTS.settings().jitter();
-
 		private Set<Integer> retryOnStatus = RetryRules.DEFAULTS.onStatus();
 
 		private boolean retryNonIdempotent = RetryRules.DEFAULTS.nonIdempotent();
@@ -191,12 +182,6 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		private int retryBudgetMinPerSecond = RetryRules.DEFAULTS.budgetMinPerSecond();
 
 		private @Nullable RetryPredicate retryPredicate = RetryRules.DEFAULTS.predicate();
-
-		private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULTS;
-
-		private int maxRateLimit = RateLimit.DEFAULTS.maxPerSecond();
-
-		private @Nullable Duration rateLimitTimeout = RateLimit.DEFAULTS.timeout();
 
 		private RateLimit rateLimit = RateLimit.DEFAULTS;
 
@@ -233,9 +218,11 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		private Set<String> redactQueryParams = Observability.DEFAULTS.redactQueryParams();
 
 		private Builder() {
+			super(RetryRules.DEFAULTS.settings(), RateLimit.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
 		}
 
 		private Builder(HttpConfig config) {
+			super(config.retry.settings(), config.rateLimit, config.circuitBreaker);
 			this.name = config.name;
 			this.baseUrl = config.baseUrl;
 			this.headers.putAll(config.headers);
@@ -243,20 +230,13 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.timeout = config.timeouts.attempt();
 			this.connectTimeout = config.timeouts.connect();
 			this.deadline = config.timeouts.deadline();
-			RetrySettings retry = config.retry.settings();
-			this.retries = retry.maxRetries();
-			this.retryDelay = retry.delay();
-			this.retryBackoffMultiplier = retry.multiplier();
-			this.retryMaxDelay = retry.maxDelay();
-			this.retryJitter = retry.jitter();
 			this.retryOnStatus = config.retry.onStatus();
 			this.retryNonIdempotent = config.retry.nonIdempotent();
 			this.retryAfterMax = config.retry.afterMax();
 			this.retryBudgetPercent = config.retry.budgetPercent();
 			this.retryBudgetMinPerSecond = config.retry.budgetMinPerSecond();
 			this.retryPredicate = config.retry.predicate();
-			this.circuitBreaker = config.circuitBreaker;
-			rateLimit(config.rateLimit);
+			this.rateLimit = config.rateLimit;
 			this.followRedirects = config.redirects.follow();
 			this.maxRedirects = config.redirects.max();
 			this.verifySsl = config.transport.verifySsl();
@@ -336,25 +316,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			return this;
 		}
 
-		/**
-		 * Set the number of retries after the first attempt.
-		 * @param retries 0 or more
-		 * @return this builder
-		 */
-		public Builder retries(int retries) {
-			this.retries = retries;
-			return this;
-		}
 
-		/**
-		 * Set the delay between attempts.
-		 * @param retryDelay a duration, not negative
-		 * @return this builder
-		 */
-		public Builder retryDelay(Duration retryDelay) {
-			this.retryDelay = retryDelay;
-			return this;
-		}
 
 		/**
 		 * Set whether TLS certificates and host names are verified.
@@ -386,25 +348,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			return this;
 		}
 
-		/**
-		 * Set the most requests per second, 0 for no limit.
-		 * @param maxRateLimit the limit
-		 * @return this builder
-		 */
-		public Builder maxRateLimit(int maxRateLimit) {
-			this.maxRateLimit = maxRateLimit;
-			return this;
-		}
 
-		/**
-		 * Set the longest wait for a rate-limit permit.
-		 * @param rateLimitTimeout the wait, or {@code null} for the timeout
-		 * @return this builder
-		 */
-		public Builder rateLimitTimeout(@Nullable Duration rateLimitTimeout) {
-			this.rateLimitTimeout = rateLimitTimeout;
-			return this;
-		}
 
 		/**
 		 * Set the proxy every request goes through.
@@ -477,35 +421,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			return this;
 		}
 
-		/**
-		 * Set the factor applied to the delay after each retry.
-		 * @param retryBackoffMultiplier 1 (fixed delay) or more
-		 * @return this builder
-		 */
-		public Builder retryBackoffMultiplier(double retryBackoffMultiplier) {
-			this.retryBackoffMultiplier = retryBackoffMultiplier;
-			return this;
-		}
 
-		/**
-		 * Set the longest delay between attempts.
-		 * @param retryMaxDelay the delay
-		 * @return this builder
-		 */
-		public Builder retryMaxDelay(Duration retryMaxDelay) {
-			this.retryMaxDelay = retryMaxDelay;
-			return this;
-		}
 
-		/**
-		 * Set the largest random amount added to or subtracted from each delay.
-		 * @param retryJitter the jitter
-		 * @return this builder
-		 */
-		public Builder retryJitter(Duration retryJitter) {
-			this.retryJitter = retryJitter;
-			return this;
-		}
 
 		/**
 		 * Set the longest {@code Retry-After} the client is willing to wait.
@@ -647,15 +564,6 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			return this;
 		}
 
-		/**
-		 * Set the circuit breaker (off by default).
-		 * @param circuitBreaker the settings
-		 * @return this builder
-		 */
-		public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-			this.circuitBreaker = circuitBreaker;
-			return this;
-		}
 
 		/**
 		 * Set the whole rate limit: its rate and permit timeout, and where it is enforced (in this JVM by default).
@@ -665,9 +573,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		 */
 		public Builder rateLimit(RateLimit rateLimit) {
 			this.rateLimit = rateLimit;
-			this.maxRateLimit = rateLimit.maxPerSecond();
-			this.rateLimitTimeout = rateLimit.timeout();
-			return this;
+			return maxRateLimit(rateLimit.maxPerSecond()).rateLimitTimeout(rateLimit.timeout());
 		}
 
 		/**
@@ -687,15 +593,12 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		 * @throws InvalidSettingException naming the first invalid value
 		 */
 		public HttpConfig build() {
-			RetrySettings retry = new RetrySettings(this.retries, this.retryDelay, this.retryBackoffMultiplier,
-					this.retryMaxDelay, this.retryJitter);
+			RetrySettings retry = retrySettings();
 			return new HttpConfig(this.name, this.baseUrl, this.headers, this.interceptors,
 					new Timeouts(this.connectTimeout, this.timeout, this.deadline),
 					new RetryRules(retry, this.retryOnStatus, this.retryNonIdempotent, this.retryAfterMax,
 							this.retryBudgetPercent, this.retryBudgetMinPerSecond, this.retryPredicate),
-					this.circuitBreaker,
-					new RateLimit(this.maxRateLimit, this.rateLimitTimeout, this.rateLimit.backend(),
-							this.rateLimit.key(), this.rateLimit.expectedInstances(), this.rateLimit.commandTimeout()),
+					circuitBreakerSettings(), rateLimitSettings(this.rateLimit),
 					new Redirects(this.followRedirects, this.maxRedirects),
 					new Transport(this.verifySsl, this.proxy, this.nonProxyHosts, this.http2, this.pool,
 							this.shutdownGracePeriod),

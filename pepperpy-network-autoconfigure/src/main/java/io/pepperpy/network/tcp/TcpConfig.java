@@ -3,6 +3,7 @@ package io.pepperpy.network.tcp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.pepperpy.network.ClientConfigBuilder;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
@@ -163,7 +164,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 	 * 4-byte length prefix, 1 MiB frames, a pool of 16 connections kept 60 s idle with TCP keep-alive, 3 retries
 	 * from 100 ms doubling up to 5 s without jitter, exchanges not idempotent, no rate limit.
 	 */
-	public static final class Builder {
+	public static final class Builder extends ClientConfigBuilder<Builder> {
 
 		private String name = DEFAULT_NAME;
 
@@ -199,28 +200,14 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 
 		private boolean keepAlive = true;
 
-		private int retries = DEFAULT_RETRY.maxRetries();
-
-		private Duration retryDelay = DEFAULT_RETRY.delay();
-
-		private double retryBackoffMultiplier = DEFAULT_RETRY.multiplier();
-
-		private Duration retryMaxDelay = DEFAULT_RETRY.maxDelay();
-
-		private Duration retryJitter = DEFAULT_RETRY.jitter();
-
 		private boolean idempotent;
 
-		private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.DEFAULTS;
-
-		private int maxRateLimit;
-
-		private @Nullable Duration rateLimitTimeout;
-
 		private Builder() {
+			super(DEFAULT_RETRY, RateLimit.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
 		}
 
 		private Builder(TcpConfig config) {
+			super(config.retry, config.rateLimit, config.circuitBreaker);
 			this.name = config.name;
 			this.host = config.host;
 			this.port = config.port;
@@ -238,15 +225,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			this.poolSize = config.poolSize;
 			this.poolIdleTime = config.poolIdleTime;
 			this.keepAlive = config.keepAlive;
-			this.retries = config.retry.maxRetries();
-			this.retryDelay = config.retry.delay();
-			this.retryBackoffMultiplier = config.retry.multiplier();
-			this.retryMaxDelay = config.retry.maxDelay();
-			this.retryJitter = config.retry.jitter();
 			this.idempotent = config.idempotent;
-			this.circuitBreaker = config.circuitBreaker;
-			this.maxRateLimit = config.rateLimit.maxPerSecond();
-			this.rateLimitTimeout = config.rateLimit.timeout();
 		}
 
 		/**
@@ -419,55 +398,10 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			return this;
 		}
 
-		/**
-		 * Set the retries after the first attempt.
-		 * @param retries 0 or more
-		 * @return this builder
-		 */
-		public Builder retries(int retries) {
-			this.retries = retries;
-			return this;
-		}
 
-		/**
-		 * Set the delay before the first retry.
-		 * @param retryDelay a duration, not negative
-		 * @return this builder
-		 */
-		public Builder retryDelay(Duration retryDelay) {
-			this.retryDelay = retryDelay;
-			return this;
-		}
 
-		/**
-		 * Set the factor applied to the delay after each retry.
-		 * @param retryBackoffMultiplier 1 or more
-		 * @return this builder
-		 */
-		public Builder retryBackoffMultiplier(double retryBackoffMultiplier) {
-			this.retryBackoffMultiplier = retryBackoffMultiplier;
-			return this;
-		}
 
-		/**
-		 * Set the longest delay between attempts.
-		 * @param retryMaxDelay a duration, not negative
-		 * @return this builder
-		 */
-		public Builder retryMaxDelay(Duration retryMaxDelay) {
-			this.retryMaxDelay = retryMaxDelay;
-			return this;
-		}
 
-		/**
-		 * Set the largest random amount added to or subtracted from each delay.
-		 * @param retryJitter a duration, not negative
-		 * @return this builder
-		 */
-		public Builder retryJitter(Duration retryJitter) {
-			this.retryJitter = retryJitter;
-			return this;
-		}
 
 		/**
 		 * Set whether exchanges may be retried after the request was sent.
@@ -479,35 +413,8 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			return this;
 		}
 
-		/**
-		 * Set the most exchanges per second, attempts included.
-		 * @param maxRateLimit 0 (no limit) or more
-		 * @return this builder
-		 */
-		public Builder maxRateLimit(int maxRateLimit) {
-			this.maxRateLimit = maxRateLimit;
-			return this;
-		}
 
-		/**
-		 * Set the longest wait for a rate-limit permit.
-		 * @param rateLimitTimeout a duration, or {@code null} for the deadline or the read timeout
-		 * @return this builder
-		 */
-		public Builder rateLimitTimeout(@Nullable Duration rateLimitTimeout) {
-			this.rateLimitTimeout = rateLimitTimeout;
-			return this;
-		}
 
-		/**
-		 * Set the circuit breaker (off by default).
-		 * @param circuitBreaker the settings
-		 * @return this builder
-		 */
-		public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-			this.circuitBreaker = circuitBreaker;
-			return this;
-		}
 
 		/**
 		 * Build the configuration.
@@ -518,10 +425,8 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 			return new TcpConfig(this.name, (this.host != null) ? this.host : "", this.port, this.connectTimeout,
 					this.readTimeout, this.writeTimeout, this.deadline, this.tls, this.verifySsl, this.sslBundle,
 					this.framing, this.delimiter, this.lengthFieldLength, this.maxFrameLength, this.poolSize,
-					this.poolIdleTime, this.keepAlive,
-					new RetrySettings(this.retries, this.retryDelay, this.retryBackoffMultiplier, this.retryMaxDelay,
-							this.retryJitter),
-					this.idempotent, this.circuitBreaker, RateLimit.local(this.maxRateLimit, this.rateLimitTimeout));
+					this.poolIdleTime, this.keepAlive, retrySettings(), this.idempotent, circuitBreakerSettings(),
+					rateLimitSettings(RateLimit.DEFAULTS));
 		}
 
 	}
