@@ -26,9 +26,12 @@ import io.micrometer.tracing.brave.bridge.BravePropagator;
 import io.micrometer.tracing.brave.bridge.BraveTracer;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
@@ -145,8 +148,13 @@ class ObservabilityTests {
 		assertThat(unobserved).doesNotHaveAnyObservation();
 	}
 
-	@Test
-	void aCallIsOneSpanWithOneChildPerAttemptAndTraceHeadersReachTheServer() {
+	/**
+	 * With the circuit breaker on too: its stage wraps each attempt in a subscriber of its own, which must pass
+	 * the Reactor context (and so the call's span) through.
+	 */
+	@ParameterizedTest(name = "circuit breaker {0}")
+	@ValueSource(booleans = { false, true })
+	void aCallIsOneSpanWithOneChildPerAttemptAndTraceHeadersReachTheServer(boolean circuitBreaker) {
 		server.stubFor(get("/flaky").inScenario("f").whenScenarioStateIs(Scenario.STARTED)
 			.willReturn(aResponse().withStatus(503)).willSetStateTo("ok"));
 		server.stubFor(get("/flaky").inScenario("f").whenScenarioStateIs("ok").willReturn(okJson("{}")));
@@ -172,8 +180,11 @@ class ObservabilityTests {
 				.observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
 						new PropagatingSenderTracingObservationHandler<>(tracer, new BravePropagator(tracing)),
 						new DefaultTracingObservationHandler(tracer)));
-			HttpClient client = client(HttpConfig.builder().retries(2), registry, null);
+			HttpClient client = client(HttpConfig.builder()
+				.retries(2)
+				.circuitBreaker(CircuitBreakerSettings.DEFAULTS.withEnabled(circuitBreaker)), registry, null);
 			client.get("/flaky").retrieve().block(WAIT);
+			assertThat(client.state().circuitBreaker()).isEqualTo(circuitBreaker ? "closed" : "disabled");
 		}
 		finally {
 			tracing.close();
