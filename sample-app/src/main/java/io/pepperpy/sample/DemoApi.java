@@ -42,6 +42,7 @@ final class DemoApi implements AutoCloseable {
 					return json(response, "{\"ok\":true,\"attempts\":3}");
 				})
 				.get("/ping", (request, response) -> json(response, "{\"pong\":true}"))
+				.get("/down", (request, response) -> response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send())
 				.post("/upload", (request, response) -> response.header("Content-Type", "application/json")
 					.sendString(request.receiveForm()
 						.map((data) -> "\"" + data.getName() + "\":"

@@ -44,9 +44,12 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 
 	private final HttpClient statusClient;
 
+	private final HttpClient partnerClient;
+
 	Scenarios(HttpClient client, TcpClient tcpClient, MeterRegistry meters, UsersApi usersApi,
-			@Qualifier("status") HttpClient statusClient) {
+			@Qualifier("status") HttpClient statusClient, @Qualifier("partner") HttpClient partnerClient) {
 		this.client = client;
+		this.partnerClient = partnerClient;
 		this.usersApi = usersApi;
 		this.statusClient = statusClient;
 		this.tcpClient = tcpClient;
@@ -95,8 +98,26 @@ class Scenarios implements ApplicationRunner, ExitCodeGenerator {
 		step("UsersApi.createUser (@HttpExchange, POST)", () -> this.usersApi.createUser(Map.of("name", "Grace Hopper")));
 		step("Named client 'status' (TEXT, its own limit of " + this.statusClient.config().rateLimit().maxPerSecond() + "/s)",
 				() -> this.statusClient.get("/status").retrieve().block(WAIT));
+		step("Circuit breaker of the named client 'partner': 4 x GET /down (503) open it, the 5th is not sent",
+				this::circuitBreaker);
 		printMetrics();
 		print((this.failures == 0) ? "All scenarios completed." : this.failures + " scenario(s) failed.");
+	}
+
+	private Object circuitBreaker() {
+		for (int i = 0; i < 4; i++) {
+			this.partnerClient.get("/down").retrieve().onErrorComplete(NetworkException.class).block(WAIT);
+		}
+		try {
+			this.partnerClient.get("/down").retrieve().block(WAIT);
+			throw new IllegalStateException("expected the circuit to be open");
+		}
+		catch (NetworkException ex) {
+			if (ex.kind() != NetworkException.Kind.CIRCUIT_OPEN) {
+				throw ex;
+			}
+			return ex.kind() + " (circuit " + this.partnerClient.state().circuitBreaker() + ")";
+		}
 	}
 
 	private void step(String title, java.util.function.Supplier<Object> call) {
