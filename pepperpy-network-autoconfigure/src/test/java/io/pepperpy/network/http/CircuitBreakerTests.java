@@ -1,6 +1,7 @@
 package io.pepperpy.network.http;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import ch.qos.logback.classic.Level;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
 
@@ -152,6 +154,28 @@ class CircuitBreakerTests {
 		assertThat(failure(this.client, "/down").kind()).as("the probe").isEqualTo(NetworkException.Kind.STATUS);
 		assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
 		server.verify(5, getRequestedFor(urlEqualTo("/down")));
+	}
+
+	@Test
+	void halfOpenLetsOnlyTheConfiguredProbesThrough() throws InterruptedException {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config);
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		server.resetRequests();
+		server.stubFor(get("/down").willReturn(ok("back").withFixedDelay(500)));
+		Thread.sleep(400);
+		List<Object> outcomes = Flux.range(0, 10)
+			.flatMap((i) -> this.client.get("/down")
+				.retrieve()
+				.map(Object.class::cast)
+				.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind())), 10)
+			.collectList()
+			.block(Duration.ofSeconds(5));
+		assertThat(outcomes).containsOnlyOnce("back").filteredOn(NetworkException.Kind.CIRCUIT_OPEN::equals).hasSize(9);
+		server.verify(1, getRequestedFor(urlEqualTo("/down")));
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,7 @@ class TcpFaultTests {
 		CircuitBreakerSettings quick = new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10), 3,
 				SlidingWindowType.COUNT_BASED, 3, Duration.ofMillis(300), 1);
 		AtomicInteger requests = new AtomicInteger();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		try (TestServer server = TestServer.start((socket, in, out) -> {
 			while (TestServer.readLine(in) != null) {
 				if (requests.incrementAndGet() <= 3) {
@@ -118,11 +120,10 @@ class TcpFaultTests {
 				out.write("ok\n".getBytes(StandardCharsets.UTF_8));
 				out.flush();
 			}
-		}); TcpClient client = TcpClient.create(server.config()
-			.readTimeout(Duration.ofMillis(150))
-			.retries(0)
-			.circuitBreaker(quick)
-			.build())) {
+		}); TcpClient client = TcpClient.builder()
+			.config(server.config().readTimeout(Duration.ofMillis(150)).retries(0).circuitBreaker(quick).build())
+			.meterRegistry(meters)
+			.build()) {
 			for (int i = 0; i < 3; i++) {
 				assertThat(fail(client, "ping").kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
 			}
@@ -134,6 +135,8 @@ class TcpFaultTests {
 				.withMessageContaining("circuit breaker is open");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
 			assertThat(requests.get()).isEqualTo(3);
+			assertThat(meters.get("pepperpy.tcp.client.circuit.state").tag("state", "open").gauge().value()).isEqualTo(1);
+			assertThat(meters.get("pepperpy.tcp.client.circuit.not.permitted").counter().count()).isEqualTo(1);
 			Thread.sleep(400);
 			assertThat(new String(client.exchange(bytes("ping")).retrieve().block(Duration.ofSeconds(5)),
 					StandardCharsets.UTF_8)).isEqualTo("ok");
