@@ -134,6 +134,41 @@ public final class CircuitGuard {
 	}
 
 	/**
+	 * Record how an admitted attempt ended, by the rule both clients share: connect, TLS, timeout, protocol and
+	 * I/O failures and 5xx statuses are failures of the partner; an answer, a 4xx status and a body that could not
+	 * be read are successes; a 429 (a rate limit, which already pauses the client), and failures of the client's
+	 * own making (its limiter, pool, interceptors, an invalid request) are not recorded.
+	 * @param nanos how long the attempt took
+	 * @param error what it failed with, or {@code null} when it succeeded
+	 */
+	public void onOutcome(long nanos, @Nullable Throwable error) {
+		if (error == null) {
+			onSuccess(nanos);
+			return;
+		}
+		if (!(error instanceof NetworkException network)) {
+			release();
+			return;
+		}
+		switch (network.kind()) {
+			case CONNECT, TIMEOUT, TLS, PROTOCOL, IO -> onFailure(nanos, error);
+			case STATUS -> {
+				if (network.status() >= 500) {
+					onFailure(nanos, error);
+				}
+				else if (network.status() == 429) {
+					release();
+				}
+				else {
+					onSuccess(nanos);
+				}
+			}
+			case DECODING, BODY_TOO_LARGE -> onSuccess(nanos);
+			default -> release();
+		}
+	}
+
+	/**
 	 * Give back an admitted attempt's permission without recording it: it was cancelled, or ended for a reason
 	 * that says nothing of the partner.
 	 */

@@ -17,10 +17,10 @@ import reactor.util.context.Context;
  * <li>An open circuit fails the attempt at once with {@link NetworkException.Kind#CIRCUIT_OPEN}, before it takes a
  * rate-limit permit. The retry decider never retries that kind, so it costs no retry budget either.</li>
  * <li>An admitted attempt is timed from when it starts sending ({@link CallState#attemptStartNanos}: a wait for a
- * permit is not the partner's slowness) and its outcome recorded. 5xx, timeouts, connect, TLS, protocol and I/O
- * failures are failures; other answers, 4xx included, are successes; 429 (a rate limit, which already pauses the
- * client), cancellations and failures of our own making (an interceptor, the pool, the limiter) give the
- * permission back unrecorded, so a half-open circuit never waits for a probe that will not come.</li>
+ * permit is not the partner's slowness) and its outcome recorded by {@link CircuitGuard#onOutcome}'s rule; a
+ * response delivered without an error (a retry ordered after it, or {@code raise-for-status: false}) counts by
+ * its status the same way. A cancelled attempt gives its permission back unrecorded, so a half-open circuit never
+ * waits for a probe that will not come.</li>
  * </ul>
  * One small operator per attempt, with no lambda: a closed breaker must cost a healthy partner next to nothing.
  */
@@ -49,7 +49,7 @@ final class CircuitBreakerStage {
 		int status = state.lastStatus;
 		if (status >= 500) {
 			Call call = state.call;
-			failure(state, NetworkException.of(NetworkException.Kind.STATUS,
+			this.guard.onFailure(elapsed(state), NetworkException.of(NetworkException.Kind.STATUS,
 					call.method() + " " + call.displayUrl() + " answered " + status, call.method().name(),
 					call.displayUrl(), null));
 		}
@@ -59,33 +59,6 @@ final class CircuitBreakerStage {
 		else {
 			this.guard.onSuccess(elapsed(state));
 		}
-	}
-
-	private void afterFailure(CallState<?> state, Throwable failure) {
-		if (!(failure instanceof NetworkException network)) {
-			this.guard.release();
-			return;
-		}
-		switch (network.kind()) {
-			case CONNECT, TIMEOUT, TLS, PROTOCOL, IO -> failure(state, failure);
-			case STATUS -> {
-				if (network.status() >= 500) {
-					failure(state, failure);
-				}
-				else if (network.status() == 429) {
-					this.guard.release();
-				}
-				else {
-					this.guard.onSuccess(elapsed(state));
-				}
-			}
-			case DECODING, BODY_TOO_LARGE -> this.guard.onSuccess(elapsed(state));
-			default -> this.guard.release();
-		}
-	}
-
-	private void failure(CallState<?> state, Throwable failure) {
-		this.guard.onFailure(elapsed(state), failure);
 	}
 
 	private static long elapsed(CallState<?> state) {
@@ -160,7 +133,7 @@ final class CircuitBreakerStage {
 		@Override
 		public void onError(Throwable failure) {
 			if (compareAndSet(false, true)) {
-				this.stage.afterFailure(this.state, failure);
+				this.stage.guard.onOutcome(elapsed(this.state), failure);
 			}
 			this.actual.onError(failure);
 		}

@@ -166,7 +166,12 @@ final class DefaultTcpClient implements TcpClient {
 	private Mono<Connection> connectWithRetry() {
 		Mono<Connection> attempt = this.connector.connect().cast(Connection.class);
 		CircuitGuard circuit = this.circuit;
-		Mono<Connection> connect = ((circuit != null) ? guarded(attempt, circuit) : attempt).onErrorMap((ex) -> {
+		Mono<Connection> guarded = (circuit == null) ? attempt : Mono.defer(() -> {
+			// A stream's connect passes the breaker; what the stream does once connected is its own.
+			AtomicBoolean settled = new AtomicBoolean();
+			return admitted(recorded(attempt, STREAM, circuit, settled), STREAM, circuit, settled);
+		});
+		Mono<Connection> connect = guarded.onErrorMap((ex) -> {
 			NetworkException network = TcpErrors.translate(ex, STREAM, this.config);
 			this.metrics.error(network.kind());
 			return network;
@@ -193,33 +198,46 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	/**
-	 * Pass a stream's connect through the circuit breaker: refused at once while it is open; a connection is a
-	 * success, a connect, TLS or timeout failure a failure. What the stream does once connected is its own.
+	 * Fail an attempt (an exchange, or a stream's connect) at once while the circuit is open, before it takes a
+	 * rate-limit permit; give the permission back when it ends before {@link #recorded} settled it (refused by the
+	 * limiter, cancelled).
+	 * @param attempt the attempt, rate limiter included
+	 * @param operation the operation, for the refusal
+	 * @param circuit the client's breaker
+	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #recorded}
 	 */
-	private Mono<Connection> guarded(Mono<Connection> connect, CircuitGuard circuit) {
+	<T> Mono<T> admitted(Mono<T> attempt, String operation, CircuitGuard circuit, AtomicBoolean settled) {
 		return Mono.defer(() -> {
-			NetworkException refused = circuit.admit(STREAM, this.config.address());
+			NetworkException refused = circuit.admit(operation, this.config.address());
 			if (refused != null) {
 				return Mono.error(refused);
 			}
+			return attempt.doFinally((signal) -> {
+				if (settled.compareAndSet(false, true)) {
+					circuit.release();
+				}
+			});
+		});
+	}
+
+	/**
+	 * Time an attempt from when it starts and record its outcome by the breaker's rule
+	 * ({@link CircuitGuard#onOutcome}): a reply or a connection is a success.
+	 * @param attempt the attempt itself
+	 * @param operation the operation, for translating its failure
+	 * @param circuit the client's breaker
+	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #admitted}
+	 */
+	<T> Mono<T> recorded(Mono<T> attempt, String operation, CircuitGuard circuit, AtomicBoolean settled) {
+		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			AtomicBoolean settled = new AtomicBoolean();
-			return connect.doOnSuccess((connection) -> {
+			return attempt.doOnSuccess((result) -> {
 				if (settled.compareAndSet(false, true)) {
 					circuit.onSuccess(System.nanoTime() - start);
 				}
 			}).doOnError((error) -> {
-				if (!settled.compareAndSet(false, true)) {
-					return;
-				}
-				NetworkException failure = TcpErrors.translate(error, STREAM, this.config);
-				switch (failure.kind()) {
-					case CONNECT, TLS, TIMEOUT, PROTOCOL, IO -> circuit.onFailure(System.nanoTime() - start, failure);
-					default -> circuit.release();
-				}
-			}).doOnCancel(() -> {
 				if (settled.compareAndSet(false, true)) {
-					circuit.release();
+					circuit.onOutcome(System.nanoTime() - start, TcpErrors.translate(error, operation, this.config));
 				}
 			});
 		});

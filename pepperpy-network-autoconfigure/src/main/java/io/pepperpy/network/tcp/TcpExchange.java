@@ -251,7 +251,7 @@ final class TcpExchange extends Mono<byte[]> {
 			CircuitGuard circuit = TcpExchange.this.client.circuit;
 			AtomicBoolean settled = (circuit != null) ? new AtomicBoolean() : null;
 			if (settled != null) {
-				exchange = recorded(exchange, circuit, settled);
+				exchange = TcpExchange.this.client.recorded(exchange, EXCHANGE, circuit, settled);
 			}
 			if (!TcpExchange.this.client.limiter.isOpen()) {
 				exchange = TcpExchange.this.client.limiter.acquire(maxWait())
@@ -263,53 +263,9 @@ final class TcpExchange extends Mono<byte[]> {
 					.then(exchange);
 			}
 			if (settled != null) {
-				exchange = admitted(exchange, circuit, settled);
+				exchange = TcpExchange.this.client.admitted(exchange, EXCHANGE, circuit, settled);
 			}
 			return exchange;
-		}
-
-		/**
-		 * Fail the attempt at once while the circuit is open, before it takes a rate-limit permit; give the
-		 * permission back when the attempt ends before it was recorded (refused by the limiter, cancelled).
-		 */
-		private Mono<byte[]> admitted(Mono<byte[]> attempt, CircuitGuard circuit, AtomicBoolean settled) {
-			return Mono.defer(() -> {
-				TcpConfig config = TcpExchange.this.client.config;
-				NetworkException refused = circuit.admit(EXCHANGE, config.address());
-				if (refused != null) {
-					return Mono.error(refused);
-				}
-				return attempt.doFinally((signal) -> {
-					if (settled.compareAndSet(false, true)) {
-						circuit.release();
-					}
-				});
-			});
-		}
-
-		/**
-		 * Time the attempt from when it starts and record its outcome: a reply is a success; connect, TLS,
-		 * timeout, protocol and I/O failures are failures; other failures say nothing of the server.
-		 */
-		private Mono<byte[]> recorded(Mono<byte[]> attempt, CircuitGuard circuit, AtomicBoolean settled) {
-			return Mono.defer(() -> {
-				long start = System.nanoTime();
-				return attempt.doOnSuccess((reply) -> {
-					if (settled.compareAndSet(false, true)) {
-						circuit.onSuccess(System.nanoTime() - start);
-					}
-				}).doOnError((error) -> {
-					if (!settled.compareAndSet(false, true)) {
-						return;
-					}
-					NetworkException failure = TcpErrors.translate(error, EXCHANGE, TcpExchange.this.client.config);
-					switch (failure.kind()) {
-						case CONNECT, TLS, TIMEOUT, PROTOCOL, IO ->
-							circuit.onFailure(System.nanoTime() - start, failure);
-						default -> circuit.release();
-					}
-				});
-			});
 		}
 
 		private Mono<byte[]> exchangeOn(TcpChannel channel) {
