@@ -2,7 +2,6 @@ package io.pepperpy.network.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -11,6 +10,7 @@ import io.pepperpy.network.InvalidSettingException;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.validation.Errors;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
@@ -75,7 +75,7 @@ public final class ClientPropertiesValidation {
 		for (ObjectError error : errors.getAllErrors()) {
 			message.append("\n - ").append(prefix);
 			if (error instanceof FieldError fieldError) {
-				message.append('.').append(kebabCase(fieldError.getField()));
+				message.append('.').append(DataObjectPropertyName.toDashedForm(fieldError.getField()));
 			}
 			message.append(": ").append(error.getDefaultMessage());
 		}
@@ -133,10 +133,6 @@ public final class ClientPropertiesValidation {
 			}
 		}
 		return camel.toString();
-	}
-
-	private static String kebabCase(String field) {
-		return field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 	}
 
 }
