@@ -234,23 +234,6 @@ public final class CircuitGuard {
 		return this.breaker.getState().name().toLowerCase(Locale.ROOT);
 	}
 
-	/**
-	 * Return whether the circuit refuses attempts now (open, or forced open).
-	 * @return whether it is open
-	 */
-	public boolean isOpen() {
-		CircuitBreaker.State state = this.breaker.getState();
-		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
-	}
-
-	/**
-	 * Return the resilience4j breaker.
-	 * @return the breaker
-	 */
-	public CircuitBreaker breaker() {
-		return this.breaker;
-	}
-
 	private String refusal() {
 		CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
 		CircuitBreaker.State state = this.breaker.getState();
