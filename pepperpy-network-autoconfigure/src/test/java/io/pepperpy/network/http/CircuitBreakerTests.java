@@ -179,6 +179,30 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void halfOpenLetsOnlyTheConfiguredProbesThroughWhenTheAttemptsWaitForPermits() throws InterruptedException {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.maxRateLimit(20).rateLimitTimeout(Duration.ofSeconds(5)));
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		server.resetRequests();
+		server.stubFor(get("/down").willReturn(ok("back").withFixedDelay(800)));
+		Thread.sleep(400);
+		// All ten pass the check before the wait (a probe is free then); the breaker admits the first to get its
+		// permit as the probe and refuses the others when their permits come, 50 ms apart, while it runs.
+		List<Object> outcomes = Flux.range(0, 10)
+			.flatMap((i) -> this.client.get("/down")
+				.retrieve()
+				.map(Object.class::cast)
+				.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind())), 10)
+			.collectList()
+			.block(Duration.ofSeconds(5));
+		assertThat(outcomes).containsOnlyOnce("back").filteredOn(NetworkException.Kind.CIRCUIT_OPEN::equals).hasSize(9);
+		server.verify(1, getRequestedFor(urlEqualTo("/down")));
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+	}
+
+	@Test
 	void clientErrorsAndRateLimitsNeverOpenIt() {
 		server.stubFor(get("/missing").willReturn(aResponse().withStatus(404)));
 		server.stubFor(get("/busy").willReturn(aResponse().withStatus(429)));
