@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tag;
 import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+import reactor.core.publisher.Mono;
 
 /**
  * One client's circuit breaker, around a resilience4j {@link CircuitBreaker}: it admits each attempt or refuses it
@@ -45,6 +46,12 @@ public final class CircuitGuard {
 
 	/** When the circuit last opened, for the time left until it lets probes through. */
 	private volatile long openedAtNanos = System.nanoTime();
+
+	/**
+	 * The attempts waiting for a rate-limit permit until the circuit next opens ({@link #awaitPermit}); replaced
+	 * by a fresh one by the one thread whose {@link #noticeTransition} saw the opening, which fails them all.
+	 */
+	private final AtomicReference<PermitWait.Period> period = new AtomicReference<>(new PermitWait.Period());
 
 	private CircuitGuard(CircuitBreaker breaker, String owner, Logger logger, @Nullable MeterRegistry registry,
 			String meterPrefix, List<Tag> tags) {
@@ -97,8 +104,45 @@ public final class CircuitGuard {
 	}
 
 	/**
-	 * Ask to start an attempt. When it is admitted, exactly one of {@link #onSuccess}, {@link #onFailure} or
-	 * {@link #release} must follow.
+	 * Wait for an attempt's rate-limit permit, under the circuit: an attempt the circuit refuses now fails at once
+	 * and takes no permit; one whose circuit opens while it waits fails at once with
+	 * {@link NetworkException.Kind#CIRCUIT_OPEN} and cancels its wait, which gives its slot back to the limiter.
+	 * The attempt must still be admitted ({@link #admit}) once the permit is in hand, right before it is sent: the
+	 * circuit decides when the attempt goes, not when it starts waiting.
+	 * <p>
+	 * The check before the wait asks nothing of the breaker while it is closed; when it is not, it asks for a
+	 * permission and gives it back at once, which is how an open circuit whose wait is over moves to half-open.
+	 * @param permit the wait for the permit, from the client's {@code PermitGate}
+	 * @param method the HTTP method or exchange, for the refusal
+	 * @param target the URL or address, for the refusal
+	 * @return the wait, which completes when the attempt may be admitted and sent
+	 */
+	public Mono<Void> awaitPermit(Mono<Void> permit, @Nullable String method, @Nullable String target) {
+		return new PermitWait(this, permit, method, target);
+	}
+
+	PermitWait.Period period() {
+		return this.period.get();
+	}
+
+	/**
+	 * The check before a wait for a permit: nothing to ask while the circuit is closed; otherwise a permission,
+	 * given back at once (the attempt asks again when it is sent).
+	 */
+	@Nullable NetworkException refuseBeforeWait(@Nullable String method, @Nullable String target) {
+		if (this.breaker.getState() == CircuitBreaker.State.CLOSED) {
+			return null;
+		}
+		NetworkException refused = admit(method, target);
+		if (refused == null) {
+			this.breaker.releasePermission();
+		}
+		return refused;
+	}
+
+	/**
+	 * Ask to start an attempt, right before it is sent. When it is admitted, exactly one of {@link #onSuccess},
+	 * {@link #onFailure} or {@link #release} must follow.
 	 * @param method the HTTP method or exchange, for the refusal
 	 * @param target the URL or address, for the refusal
 	 * @return {@code null} when admitted, else the failure to end the attempt with
@@ -108,6 +152,11 @@ public final class CircuitGuard {
 			noticeTransition();
 			return null;
 		}
+		noticeTransition();
+		return refused(method, target);
+	}
+
+	NetworkException refused(@Nullable String method, @Nullable String target) {
 		if (this.notPermitted != null) {
 			this.notPermitted.increment();
 		}
@@ -185,23 +234,6 @@ public final class CircuitGuard {
 		return this.breaker.getState().name().toLowerCase(Locale.ROOT);
 	}
 
-	/**
-	 * Return whether the circuit refuses attempts now (open, or forced open).
-	 * @return whether it is open
-	 */
-	public boolean isOpen() {
-		CircuitBreaker.State state = this.breaker.getState();
-		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
-	}
-
-	/**
-	 * Return the resilience4j breaker.
-	 * @return the breaker
-	 */
-	public CircuitBreaker breaker() {
-		return this.breaker;
-	}
-
 	private String refusal() {
 		CircuitBreaker.Metrics metrics = this.breaker.getMetrics();
 		CircuitBreaker.State state = this.breaker.getState();
@@ -220,7 +252,8 @@ public final class CircuitGuard {
 	}
 
 	/**
-	 * Log the state change the last call made, once: one WARN when the circuit opens, one INFO when it closes.
+	 * Act on the state change the last call made, once: fail the attempts waiting for a permit when the circuit
+	 * opens; log one WARN when it opens, one INFO when it closes.
 	 */
 	private void noticeTransition() {
 		CircuitBreaker.State now = this.breaker.getState();
@@ -241,6 +274,10 @@ public final class CircuitGuard {
 		}
 		else {
 			this.logger.debug("{}: circuit breaker {} -> {}", this.owner, before, now);
+		}
+		if (now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN) {
+			// Attempts still waiting for a permit fail now, on this thread, rather than when their permit comes.
+			this.period.getAndSet(new PermitWait.Period()).open();
 		}
 	}
 

@@ -12,10 +12,13 @@ import reactor.util.context.Context;
 
 /**
  * The circuit breaker's place in the pipeline: around each attempt, inside the retry loop, so that every attempt
- * counts (as in .NET's standard resilience handler), and outside the rate limiter:
+ * counts (as in .NET's standard resilience handler), and inside the rate limiter, so that the circuit decides when
+ * the attempt is about to be sent, not when it starts waiting for a permit:
  * <ul>
- * <li>An open circuit fails the attempt at once with {@link NetworkException.Kind#CIRCUIT_OPEN}, before it takes a
- * rate-limit permit. The retry decider never retries that kind, so it costs no retry budget either.</li>
+ * <li>An open circuit fails the attempt at once with {@link NetworkException.Kind#CIRCUIT_OPEN}. The
+ * {@link RateLimitOperator} outside this stage refuses it before it takes a permit, and fails it while it waits
+ * for one when the circuit opens ({@link CircuitGuard#awaitPermit}). The retry decider never retries that kind,
+ * so it costs no retry budget either.</li>
  * <li>An admitted attempt is timed from when it starts sending ({@link CallState#attemptStartNanos}: a wait for a
  * permit is not the partner's slowness) and its outcome recorded by {@link CircuitGuard#onOutcome}'s rule; a
  * response delivered without an error (a retry ordered after it, or {@code raise-for-status: false}) counts by
@@ -30,6 +33,10 @@ final class CircuitBreakerStage {
 
 	CircuitBreakerStage(CircuitGuard guard) {
 		this.guard = guard;
+	}
+
+	CircuitGuard guard() {
+		return this.guard;
 	}
 
 	/**
@@ -67,7 +74,7 @@ final class CircuitBreakerStage {
 	}
 
 	/**
-	 * The guarded attempt: asks the circuit at subscription.
+	 * The guarded attempt: asks the circuit at subscription, once any rate-limit permit is in hand.
 	 */
 	private static final class Guarded<R> extends Mono<R> {
 

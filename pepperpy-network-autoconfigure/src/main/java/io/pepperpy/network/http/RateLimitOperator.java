@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.limit.PermitGate;
 import io.pepperpy.network.limit.RateGate;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,6 +16,10 @@ import reactor.core.publisher.Mono;
  * {@code rate-limit-timeout} or what is left of the deadline, whichever is shorter. A caller refused a permit
  * fails with {@link NetworkException.Kind#RATE_LIMITED} and its request is never sent. When the gate is open (no
  * limit, no pause) the attempt goes through untouched, at no cost.
+ * <p>
+ * With a circuit breaker, the wait is {@link CircuitGuard#awaitPermit}'s: an open circuit fails the attempt before
+ * it takes a permit, and one that opens while the attempt waits fails it at once and gives its slot back. The
+ * {@link CircuitBreakerStage} inside this stage admits the attempt once the permit is in hand.
  *
  * @param <T> the attempt's result type
  */
@@ -25,10 +31,13 @@ final class RateLimitOperator<T> implements Function<Mono<T>, Mono<T>> {
 
 	private final Duration rateLimitTimeout;
 
-	RateLimitOperator(PermitGate gate, CallState<?> state, Duration rateLimitTimeout) {
+	private final @Nullable CircuitGuard circuit;
+
+	RateLimitOperator(PermitGate gate, CallState<?> state, Duration rateLimitTimeout, @Nullable CircuitGuard circuit) {
 		this.gate = gate;
 		this.state = state;
 		this.rateLimitTimeout = rateLimitTimeout;
+		this.circuit = circuit;
 	}
 
 	@Override
@@ -36,9 +45,13 @@ final class RateLimitOperator<T> implements Function<Mono<T>, Mono<T>> {
 		if (this.gate.isOpen()) {
 			return attempt;
 		}
-		return this.gate.acquire(this.state.remaining(this.rateLimitTimeout))
-			.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited)
-			.then(attempt);
+		Mono<Void> permit = this.gate.acquire(this.state.remaining(this.rateLimitTimeout))
+			.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited);
+		if (this.circuit != null) {
+			Call call = this.state.call;
+			permit = this.circuit.awaitPermit(permit, call.method().name(), call.displayUrl());
+		}
+		return permit.then(attempt);
 	}
 
 	private NetworkException rateLimited(RateGate.PermitUnavailableException ex) {

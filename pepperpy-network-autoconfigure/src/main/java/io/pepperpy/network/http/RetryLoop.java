@@ -9,9 +9,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs a call's attempts one after another: each passes the circuit breaker when the client has one
- * ({@link CircuitBreakerStage}), takes a rate-limit permit ({@link RateLimitOperator}), runs
- * ({@link Attempt}), and when it ends in a retry the {@link FollowUpDecider} ordered (after a status or a
+ * Runs a call's attempts one after another: each takes a rate-limit permit ({@link RateLimitOperator}), passes
+ * the circuit breaker when the client has one ({@link CircuitBreakerStage}), runs ({@link Attempt}), and when it ends in a retry the {@link FollowUpDecider} ordered (after a status or a
  * transport failure), waits the delay on a Reactor timer and starts the next. No thread sleeps and nothing is
  * thrown to steer the loop: an attempt ends in a result, in nothing with a retry's delay in the
  * {@link CallState}, or in a failure the decider is asked about.
@@ -43,11 +42,12 @@ final class RetryLoop {
 	<R> Mono<R> run(CallState<R> state) {
 		int number = ++state.attempt;
 		Mono<R> attempt = Mono.defer(() -> this.attempt.run(state, number));
-		if (!this.gate.isOpen()) {
-			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout));
-		}
 		if (this.breaker != null) {
 			attempt = this.breaker.guard(attempt, state);
+		}
+		if (!this.gate.isOpen()) {
+			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout,
+					(this.breaker != null) ? this.breaker.guard() : null));
 		}
 		if (state.call.retries() == 0) {
 			// Without retries nothing is retried: the decider need not see failures, nor can a response order one.

@@ -198,10 +198,10 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	/**
-	 * Fail an attempt (an exchange, or a stream's connect) at once while the circuit is open, before it takes a
-	 * rate-limit permit; give the permission back when it ends before {@link #recorded} settled it (refused by the
-	 * limiter, cancelled).
-	 * @param attempt the attempt, rate limiter included
+	 * Fail an attempt (an exchange, or a stream's connect) at once while the circuit is open, right before it is
+	 * sent (after its rate-limit permit, which {@link CircuitGuard#awaitPermit} waits for); give the permission back
+	 * when it ends before {@link #recorded} settled it (cancelled).
+	 * @param attempt the attempt itself, recorded
 	 * @param operation the operation, for the refusal
 	 * @param circuit the client's breaker
 	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #recorded}

@@ -248,22 +248,26 @@ final class TcpExchange extends Mono<byte[]> {
 				return (idle != null) ? exchangeOn(idle)
 						: pool.acquire(config.connectTimeout()).flatMap(this::exchangeOn);
 			});
+			// The circuit admits the attempt once its permit is in hand, right before it is sent; while it waits for
+			// the permit, an opening circuit ends the wait (CircuitGuard.awaitPermit).
 			CircuitGuard circuit = TcpExchange.this.client.circuit;
-			AtomicBoolean settled = (circuit != null) ? new AtomicBoolean() : null;
-			if (settled != null) {
-				exchange = TcpExchange.this.client.recorded(exchange, EXCHANGE, circuit, settled);
+			if (circuit != null) {
+				AtomicBoolean settled = new AtomicBoolean();
+				exchange = TcpExchange.this.client.admitted(
+						TcpExchange.this.client.recorded(exchange, EXCHANGE, circuit, settled), EXCHANGE, circuit,
+						settled);
 			}
 			if (!TcpExchange.this.client.limiter.isOpen()) {
-				exchange = TcpExchange.this.client.limiter.acquire(maxWait())
+				Mono<Void> permit = TcpExchange.this.client.limiter.acquire(maxWait())
 					.onErrorMap(RateGate.PermitUnavailableException.class,
 							(ex) -> NetworkException.of(NetworkException.Kind.RATE_LIMITED,
 									EXCHANGE + " " + config.address() + " was not sent: " + ex.getMessage()
 											+ " (rate-limit-timeout or deadline)",
-									EXCHANGE, config.address(), ex))
-					.then(exchange);
-			}
-			if (settled != null) {
-				exchange = TcpExchange.this.client.admitted(exchange, EXCHANGE, circuit, settled);
+									EXCHANGE, config.address(), ex));
+				if (circuit != null) {
+					permit = circuit.awaitPermit(permit, EXCHANGE, config.address());
+				}
+				exchange = permit.then(exchange);
 			}
 			return exchange;
 		}

@@ -179,6 +179,30 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void halfOpenLetsOnlyTheConfiguredProbesThroughWhenTheAttemptsWaitForPermits() throws InterruptedException {
+		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+		this.client = client("partner", (config) -> config.maxRateLimit(20).rateLimitTimeout(Duration.ofSeconds(5)));
+		for (int i = 0; i < 4; i++) {
+			failure(this.client, "/down");
+		}
+		server.resetRequests();
+		server.stubFor(get("/down").willReturn(ok("back").withFixedDelay(800)));
+		Thread.sleep(400);
+		// All ten pass the check before the wait (a probe is free then); the breaker admits the first to get its
+		// permit as the probe and refuses the others when their permits come, 50 ms apart, while it runs.
+		List<Object> outcomes = Flux.range(0, 10)
+			.flatMap((i) -> this.client.get("/down")
+				.retrieve()
+				.map(Object.class::cast)
+				.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind())), 10)
+			.collectList()
+			.block(Duration.ofSeconds(5));
+		assertThat(outcomes).containsOnlyOnce("back").filteredOn(NetworkException.Kind.CIRCUIT_OPEN::equals).hasSize(9);
+		server.verify(1, getRequestedFor(urlEqualTo("/down")));
+		assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+	}
+
+	@Test
 	void clientErrorsAndRateLimitsNeverOpenIt() {
 		server.stubFor(get("/missing").willReturn(aResponse().withStatus(404)));
 		server.stubFor(get("/busy").willReturn(aResponse().withStatus(429)));
@@ -261,6 +285,85 @@ class CircuitBreakerTests {
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("50 refusals at 4 permits/s would take 12 s")
 			.isLessThan(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * Issue 25's load: 200 calls at once against a partner answering 503, 20 permits per second, 2 retries. The
+	 * circuit opens after its tenth attempt, about 0.5 s in; the attempts still waiting for a permit then must fail
+	 * at once instead of reaching the partner one by one as their permits come, and must give their slots back.
+	 */
+	@Test
+	void anOpeningCircuitFailsTheAttemptsWaitingForAPermitAtOnceAndTheyGiveTheirSlotsBack()
+			throws InterruptedException {
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(HttpClient.class.getName() + ".partner");
+		log.start();
+		logger.addAppender(log);
+		try {
+			server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
+			try (HttpClient warm = client("warm", (config) -> config.circuitBreaker(CircuitBreakerSettings.DEFAULTS))) {
+				// A cold server and JVM answer the first requests slowly, and attempts on the wire when the circuit
+				// opens still count; warm them up so that the opening comes with about one attempt on the wire.
+				Flux.range(0, 20).flatMap((i) -> warm.get("/down").retrieve().onErrorComplete()).blockLast();
+			}
+			server.resetRequests();
+			Duration openFor = Duration.ofSeconds(1);
+			this.client = client("partner",
+					(config) -> config.circuitBreaker(new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10),
+							10, SlidingWindowType.COUNT_BASED, 10, openFor, 1))
+						.retries(2)
+						.retryDelay(Duration.ofMillis(10))
+						.maxRateLimit(20)
+						.rateLimitTimeout(Duration.ofSeconds(30)));
+			List<Ended> calls = Flux.range(0, 200)
+				.flatMap((i) -> this.client.get("/down")
+					.retrieve()
+					.map(Object.class::cast)
+					.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind()))
+					.map((outcome) -> new Ended(outcome, System.currentTimeMillis())), 200)
+				.take(Duration.ofSeconds(10))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			List<ILoggingEvent> openings = log.list.stream()
+				.filter((event) -> event.getFormattedMessage().contains("circuit breaker opened"))
+				.toList();
+			assertThat(openings).as("the circuit opened once, and no late result opened it again").hasSize(1);
+			long opened = openings.get(0).getTimeStamp();
+			int sent = server.findAll(getRequestedFor(urlEqualTo("/down"))).size();
+			assertThat(sent).as("requests that reached the partner").isLessThanOrEqualTo(20);
+			assertThat(this.meters.get("pepperpy.http.client.rate.limit.wait").tag("client", "partner").timer().count())
+				.as("permits handed out: none to an attempt the circuit refused")
+				.isEqualTo(sent);
+			assertThat(calls).hasSize(200)
+				.filteredOn((call) -> call.outcome() == NetworkException.Kind.CIRCUIT_OPEN)
+				.hasSizeGreaterThanOrEqualTo(180)
+				.allSatisfy((call) -> assertThat(call.atMillis() - opened)
+					.as("how long after the circuit opened a CIRCUIT_OPEN call ended")
+					.isLessThanOrEqualTo(OPENING_SLACK_MILLIS));
+			// The waits cut short gave their slots back: once the circuit closes, a call waits no longer than the
+			// rate asks, not behind the ~10 s of slots the refused attempts had reserved.
+			server.stubFor(get("/down").willReturn(ok("back")));
+			Thread.sleep(Math.max(0, opened + openFor.toMillis() + 100 - System.currentTimeMillis()));
+			long start = System.nanoTime();
+			assertThat(this.client.get("/down").retrieve().block(Duration.ofSeconds(5))).as("the probe")
+				.isEqualTo("back");
+			assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
+			assertThat(this.client.get("/down").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		}
+		finally {
+			logger.detachAppender(log);
+		}
+	}
+
+	/**
+	 * How long after the opening the waiting calls may end. They all end in one pass on the thread that saw the
+	 * opening: within 200 ms, as issue 25 asks, unless that thread loses its core (up to 380 ms was seen with two
+	 * cores and a load average of 11). Attempts released by the limiter instead would end 50 ms apart, over 9 s.
+	 */
+	static final long OPENING_SLACK_MILLIS = 1_000;
+
+	private record Ended(Object outcome, long atMillis) {
 	}
 
 	@Test

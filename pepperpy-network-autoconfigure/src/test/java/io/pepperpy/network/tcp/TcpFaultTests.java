@@ -4,15 +4,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import static io.pepperpy.network.tcp.TcpClientTests.awaitUntil;
@@ -28,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class TcpFaultTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	/** How long after the circuit opens the exchanges waiting for a permit may end: see the HTTP client's test. */
+	private static final long OPENING_SLACK_MILLIS = 1_000;
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
@@ -103,6 +113,80 @@ class TcpFaultTests {
 				assertThat(new String(exchange.block(WAIT), StandardCharsets.UTF_8)).isEqualTo("late");
 			}
 			subscription.dispose();
+		}
+	}
+
+	/**
+	 * Issue 25's load on TCP: 200 exchanges at once against a server that closes the connection on every request,
+	 * 20 permits per second, 2 retries. The exchanges still waiting for a permit when the circuit opens fail at
+	 * once and give their slots back.
+	 */
+	@Test
+	void anOpeningCircuitFailsTheExchangesWaitingForAPermitAtOnceAndTheyGiveTheirSlotsBack() throws Exception {
+		Duration openFor = Duration.ofSeconds(1);
+		CircuitBreakerSettings settings = new CircuitBreakerSettings(true, 50, 100, Duration.ofSeconds(10), 10,
+				SlidingWindowType.COUNT_BASED, 10, openFor, 1);
+		AtomicInteger requests = new AtomicInteger();
+		AtomicBoolean healthy = new AtomicBoolean();
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(TcpClient.class.getName() + ".default");
+		log.start();
+		logger.addAppender(log);
+		try (TestServer server = TestServer.start((socket, in, out) -> {
+			String line;
+			while ((line = TestServer.readLine(in)) != null) {
+				requests.incrementAndGet();
+				if (!healthy.get()) {
+					return;
+				}
+				out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+				out.flush();
+			}
+		}); TcpClient client = TcpClient.create(server.config()
+			.readTimeout(Duration.ofSeconds(1))
+			.retries(2)
+			.retryDelay(Duration.ofMillis(10))
+			.idempotent(true)
+			.maxRateLimit(20)
+			.rateLimitTimeout(Duration.ofSeconds(30))
+			.circuitBreaker(settings)
+			.build())) {
+			try (TcpClient warm = TcpClient.create(server.config().build())) {
+				// Warm the JVM and the server up, so that the opening comes with about one attempt on the wire.
+				Flux.range(0, 20).flatMap((i) -> warm.send(bytes("warm")).onErrorComplete()).blockLast();
+			}
+			requests.set(0);
+			List<Object[]> exchanges = Flux.range(0, 200)
+				.flatMap((i) -> client.send(bytes("ping"))
+					.map(Object.class::cast)
+					.onErrorResume(NetworkException.class, (ex) -> Mono.just(ex.kind()))
+					.map((outcome) -> new Object[] { outcome, System.currentTimeMillis() }), 200)
+				.take(Duration.ofSeconds(10))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			List<ILoggingEvent> openings = log.list.stream()
+				.filter((event) -> event.getFormattedMessage().contains("circuit breaker opened"))
+				.toList();
+			assertThat(openings).as("the circuit opened once, and no late result opened it again").hasSize(1);
+			long opened = openings.get(0).getTimeStamp();
+			assertThat(requests.get()).as("requests that reached the server").isLessThanOrEqualTo(20);
+			assertThat(exchanges).hasSize(200)
+				.filteredOn((exchange) -> exchange[0] == NetworkException.Kind.CIRCUIT_OPEN)
+				.hasSizeGreaterThanOrEqualTo(180)
+				.allSatisfy((exchange) -> assertThat((long) exchange[1] - opened)
+					.as("how long after the circuit opened a CIRCUIT_OPEN exchange ended (see the HTTP test)")
+					.isLessThanOrEqualTo(OPENING_SLACK_MILLIS));
+			// Once the circuit closes, an exchange waits no longer than the rate asks, not behind the slots the
+			// refused attempts had reserved.
+			healthy.set(true);
+			Thread.sleep(Math.max(0, opened + openFor.toMillis() + 100 - System.currentTimeMillis()));
+			long start = System.nanoTime();
+			assertThat(new String(client.send(bytes("probe")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("probe");
+			assertThat(new String(client.send(bytes("next")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("next");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+		}
+		finally {
+			logger.detachAppender(log);
 		}
 	}
 
