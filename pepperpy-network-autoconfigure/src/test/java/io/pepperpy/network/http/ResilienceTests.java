@@ -29,6 +29,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -37,6 +38,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -288,6 +290,23 @@ class ResilienceTests {
 				.retrieve()))
 			.satisfies((ex) -> assertThat(ex.getMessage()).contains("one-shot"));
 		server.verify(1, postRequestedFor(urlEqualTo("/upload")));
+	}
+
+	@Test
+	void aBodyThatReplacesAOneShotBodyIsRetried() {
+		server.stubFor(post(urlPathMatching("/replaced/.*")).willReturn(aResponse().withStatus(503)));
+		HttpClient client = client((config) -> config.retries(1).retryNonIdempotent(true));
+		Map<String, Function<HttpClient.RequestSpec, HttpClient.RequestSpec>> replacements = Map.of("form",
+				(spec) -> spec.form(Map.of("field", "value")), "text",
+				(spec) -> spec.body("text", MediaType.TEXT_PLAIN), "bytes",
+				(spec) -> spec.body(new byte[] { 1, 2 }, MediaType.APPLICATION_OCTET_STREAM));
+		replacements.forEach((name, replace) -> {
+			HttpClient.RequestSpec spec = client.post("/replaced/" + name)
+				.multipart((parts) -> parts.file("file", new InputStreamResource(new ByteArrayInputStream(new byte[1]))));
+			assertThatExceptionOfType(NetworkException.class).isThrownBy(() -> await(replace.apply(spec).retrieve()))
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("one-shot"));
+			server.verify(2, postRequestedFor(urlEqualTo("/replaced/" + name)));
+		});
 	}
 
 	@Test
