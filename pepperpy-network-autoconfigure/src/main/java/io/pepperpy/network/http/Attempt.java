@@ -99,7 +99,8 @@ final class Attempt {
 		long start = System.nanoTime();
 		state.attemptStartNanos = start;
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
-				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number);
+				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number,
+				call.redactor());
 		state.sent = request;
 		Mono<R> exchange;
 		if (this.interceptors.isEmpty()) {

@@ -313,7 +313,7 @@ final class FollowUpDecider {
 			Origins.dropCredentials(headers, redactor);
 		}
 		InterceptedRequest next = new InterceptedRequest(method, target, call.uriTemplate(), headers,
-				request.attempt());
+				request.attempt(), redactor);
 		next.attributes().putAll(request.attributes());
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("{} {} redirected ({}) to {} {}", request.method(), from, status, method,

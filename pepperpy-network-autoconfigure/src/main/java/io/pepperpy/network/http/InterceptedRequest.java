@@ -28,7 +28,11 @@ public final class InterceptedRequest {
 
 	private final int attempt;
 
-	InterceptedRequest(HttpMethod method, URI url, String uriTemplate, HttpHeaders headers, int attempt) {
+	private final Redactor redactor;
+
+	InterceptedRequest(HttpMethod method, URI url, String uriTemplate, HttpHeaders headers, int attempt,
+			Redactor redactor) {
+		this.redactor = redactor;
 		this.method = method;
 		this.url = url;
 		this.uriTemplate = uriTemplate;
@@ -87,6 +91,14 @@ public final class InterceptedRequest {
 	 */
 	public HttpHeaders headers() {
 		return this.headers;
+	}
+
+	/**
+	 * Return how the client that sends this request shows URLs and headers (its {@code redact-headers} and
+	 * {@code redact-query-params}), for the shipped interceptors that log.
+	 */
+	Redactor redactor() {
+		return this.redactor;
 	}
 
 	/**
