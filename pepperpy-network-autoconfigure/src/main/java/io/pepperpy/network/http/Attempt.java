@@ -133,7 +133,8 @@ final class Attempt {
 			return cut;
 		}
 		return (ex instanceof NetworkException) ? ex
-				: ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout());
+				: ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout(),
+						this.poolStats.saturated(this.config.transport().pool().pendingAcquireMaxCount()));
 	}
 
 	/**

@@ -479,4 +479,38 @@ class ResilienceTests {
 		server.verify(2, getRequestedFor(urlEqualTo("/held")));
 	}
 
+	@Test
+	void aWaitForAConnectionBeyondThePendingAcquireTimeoutIsPoolExhaustedNotATimeout() {
+		server.stubFor(get("/held").willReturn(okJson("{}").withFixedDelay(1500)));
+		HttpClient client = client((config) -> config.retries(0)
+			.pool(new ConnectionPool(1, 5, Duration.ofMillis(300), Duration.ofSeconds(4), Duration.ofMinutes(10),
+					Duration.ofSeconds(5))));
+		var first = client.get("/held").retrieve(String.class).toFuture();
+		org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.state().activeConnections() == 1);
+		assertThatExceptionOfType(NetworkException.class)
+			.isThrownBy(() -> await(client.get("/held").retrieve(String.class)))
+			.satisfies((ex) -> {
+				assertThat(ex.kind()).isEqualTo(NetworkException.Kind.POOL_EXHAUSTED);
+				assertThat(ex.getMessage()).contains("GET http://127.0.0.1:" + server.port() + "/held was not sent")
+					.contains("pool.pending-acquire-timeout");
+				assertThat(ex.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+			});
+		assertThat(first.join()).isEqualTo("{}");
+		server.verify(1, getRequestedFor(urlEqualTo("/held")));
+	}
+
+	@Test
+	void reactorsWrapperOfACheckedExceptionIsSeenThrough() {
+		NetworkException timeout = ErrorTranslator.translate(
+				reactor.core.Exceptions.propagate(new java.util.concurrent.TimeoutException("late")), "GET",
+				"http://host/x", Duration.ofSeconds(3));
+		assertThat(timeout.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+		assertThat(timeout.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+		NetworkException io = ErrorTranslator.translate(
+				reactor.core.Exceptions.propagate(new java.io.IOException("broken pipe")), "GET", "http://host/x",
+				Duration.ofSeconds(3));
+		assertThat(io.kind()).isEqualTo(NetworkException.Kind.IO);
+		assertThat(io.getMessage()).contains("broken pipe");
+	}
+
 }
