@@ -79,7 +79,9 @@ public final class RateLimitBackendBenchmark {
 			.maxRateLimit(1_000_000)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
-			.rateLimit(RateLimit.DEFAULTS.withBackend(backend))
+			.rateLimit(new RateLimit(RateLimit.DEFAULTS.maxPerSecond(), RateLimit.DEFAULTS.timeout(), backend,
+					RateLimit.DEFAULTS.key(), RateLimit.DEFAULTS.expectedInstances(),
+					RateLimit.DEFAULTS.commandTimeout()))
 			.build();
 		try (HttpClient client = HttpClient.builder()
 			.config(config)

@@ -1,9 +1,12 @@
 package io.pepperpy.network.http;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -96,17 +99,18 @@ final class Attempt {
 		long start = System.nanoTime();
 		state.attemptStartNanos = start;
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
-				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number);
+				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number,
+				call.redactor());
+		state.sent = request;
 		Mono<R> exchange;
 		if (this.interceptors.isEmpty()) {
 			exchange = send(state, request, start, 0, call.body() != null);
 		}
 		else {
 			exchange = Flux.fromIterable(this.interceptors)
-				.concatMap((interceptor) -> invoke(interceptor, "preRequest", call,
-						() -> interceptor.preRequest(request)))
+				.concatMap((interceptor) -> preRequest(interceptor, call, request))
 				.then(Mono.defer(() -> {
-					checkInterceptedHeaders(request);
+					checkInterceptedRequest(call, request);
 					return send(state, request, start, 0, call.body() != null);
 				}));
 		}
@@ -129,7 +133,8 @@ final class Attempt {
 			return cut;
 		}
 		return (ex instanceof NetworkException) ? ex
-				: ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout());
+				: ErrorTranslator.translate(ex, call.method().name(), call.displayUrl(), call.timeout(),
+						this.poolStats.saturated(this.config.transport().pool().pendingAcquireMaxCount()));
 	}
 
 	/**
@@ -246,9 +251,63 @@ final class Attempt {
 	}
 
 	/**
-	 * Check the headers again after interceptors could change them.
+	 * Run one interceptor's {@code preRequest}, then apply the origin rule to what it did: when it moved the request
+	 * to another origin (scheme, host or port), the credential headers it left as they were are dropped, as on a
+	 * redirect to another origin; those it set or changed itself are kept. So the client's credentials (default
+	 * headers, the caller's own, or an earlier interceptor's token, all meant for the URL before the move) never
+	 * follow the request to a host they were not meant for, while an interceptor that routes a request to another
+	 * host may still authenticate it there by setting the header in the same hook or a later one. Dropping rather
+	 * than refusing keeps interceptors that route requests (failover, a regional host) working.
 	 */
-	private void checkInterceptedHeaders(InterceptedRequest request) {
+	private Mono<Void> preRequest(RequestInterceptor interceptor, Call call, InterceptedRequest request) {
+		URI before = request.url();
+		Map<String, List<String>> credentials = credentials(request.headers(), call.redactor());
+		return invoke(interceptor, "preRequest", call, () -> interceptor.preRequest(request))
+			.doOnSuccess((ignored) -> {
+				URI after = request.url();
+				if (after != before && !credentials.isEmpty() && after.getScheme() != null && after.getHost() != null
+						&& !Origins.same(before, after)) {
+					dropCarriedCredentials(interceptor, request, before, credentials, call.redactor());
+				}
+			});
+	}
+
+	private static Map<String, List<String>> credentials(HttpHeaders headers, Redactor redactor) {
+		Map<String, List<String>> credentials = null;
+		for (Map.Entry<String, List<String>> header : headers.headerSet()) {
+			if (redactor.isSecretHeader(header.getKey())) {
+				credentials = (credentials != null) ? credentials : new HashMap<>();
+				credentials.put(header.getKey(), List.copyOf(header.getValue()));
+			}
+		}
+		return (credentials != null) ? credentials : Map.of();
+	}
+
+	private void dropCarriedCredentials(RequestInterceptor interceptor, InterceptedRequest request, URI before,
+			Map<String, List<String>> credentials, Redactor redactor) {
+		HttpHeaders headers = request.headers();
+		List<String> dropped = new ArrayList<>();
+		credentials.forEach((name, values) -> {
+			if (values.equals(headers.get(name))) {
+				headers.remove(name);
+				dropped.add(name);
+			}
+		});
+		if (!dropped.isEmpty() && this.logger.isDebugEnabled()) {
+			this.logger.debug("{} moved {} {} away from {}: dropped the credential headers {} meant for that origin",
+					interceptor.getClass().getName(), request.method(), redactor.url(request.url()), Origins.of(before),
+					dropped);
+		}
+	}
+
+	/**
+	 * Check the request again after interceptors could change it: a URL must still be absolute http(s), and
+	 * headers must still be free of CR, LF and NUL.
+	 */
+	private void checkInterceptedRequest(Call call, InterceptedRequest request) {
+		if (request.url() != call.url()) {
+			Origins.checkAbsolute(request.url(), request.method(), this.redactor);
+		}
 		request.headers().forEach((name, values) -> values.forEach((value) -> {
 			try {
 				HeaderChecks.check(name, value, "request");

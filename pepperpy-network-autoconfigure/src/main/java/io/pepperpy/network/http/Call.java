@@ -49,11 +49,14 @@ record Call(HttpMethod method, URI url, Redactor redactor, String uriTemplate, H
 
 	/**
 	 * Whether the call may be sent again once a request may have reached the server: an idempotent method,
-	 * retries set on the request, an {@code Idempotency-Key} header, or {@code retry-non-idempotent}.
+	 * retries set on the request, an {@code Idempotency-Key} header, or {@code retry-non-idempotent}. The method
+	 * and headers are those the attempt was sent with, after the interceptors, which may have changed them.
+	 * @param method the method sent
+	 * @param headers the headers sent
 	 */
-	boolean mayRetryAfterSending() {
-		return IDEMPOTENT_METHODS.contains(this.method) || this.retriesExplicit || this.retryNonIdempotent
-				|| this.headers.containsHeader("Idempotency-Key");
+	boolean mayRetryAfterSending(HttpMethod method, HttpHeaders headers) {
+		return IDEMPOTENT_METHODS.contains(method) || this.retriesExplicit || this.retryNonIdempotent
+				|| headers.containsHeader("Idempotency-Key");
 	}
 
 }

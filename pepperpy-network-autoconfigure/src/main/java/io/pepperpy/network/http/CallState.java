@@ -52,6 +52,12 @@ final class CallState<R> extends DefaultSignalListener<R> {
 	 */
 	long retryDelayMillis = -1;
 
+	/**
+	 * The running attempt's request as the interceptors left it (method, URL and headers), or {@code null} before
+	 * the first attempt: the retry rules judge what was sent, not what the caller asked for.
+	 */
+	@Nullable InterceptedRequest sent;
+
 	/** The retry policy's backoff, started by the first retry. */
 	@Nullable BackOffExecution backOff;
 

@@ -111,6 +111,7 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 	public HttpClient.RequestSpec form(Map<String, ?> fields) {
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		fields.forEach((name, value) -> form.add(name, String.valueOf(value)));
+		this.oneShotBody = false;
 		this.body = BodyInserters.fromFormData(form);
 		this.contentType = MediaType.APPLICATION_FORM_URLENCODED;
 		return this;
@@ -129,6 +130,7 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	@Override
 	public HttpClient.RequestSpec body(byte[] body, MediaType contentType) {
+		this.oneShotBody = false;
 		this.body = BodyInserters.fromValue(body.clone());
 		this.contentType = contentType;
 		return this;
@@ -136,6 +138,7 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	@Override
 	public HttpClient.RequestSpec body(String body, MediaType contentType) {
+		this.oneShotBody = false;
 		this.body = BodyInserters.fromValue(body);
 		this.contentType = contentType;
 		return this;

@@ -9,13 +9,19 @@ import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.TransportErrors;
+import reactor.core.Exceptions;
 import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
  * Turns whatever Reactor Netty or WebClient raised into a {@link NetworkException} that names the
- * method and URL and keeps the original error as its cause.
+ * method and URL and keeps the original error as its cause. It reads public types only: Reactor Netty's pool
+ * errors are shaded internals, so a wait for a connection that timed out is recognised as a JDK
+ * {@link TimeoutException} raised before the request was sent (WebClient wraps those in a
+ * {@link WebClientRequestException}), and a refusal by the pool's wait queue by the pool being saturated when
+ * the request failed before it was sent.
  */
 final class ErrorTranslator {
 
@@ -23,11 +29,28 @@ final class ErrorTranslator {
 	}
 
 	static NetworkException translate(Throwable ex, String method, String url, Duration timeout) {
+		return translate(ex, method, url, timeout, false);
+	}
+
+	/**
+	 * Translate a failure.
+	 * @param poolSaturated whether the connection pool's wait queue is full now, as {@link PoolStats} sees it
+	 */
+	static NetworkException translate(Throwable ex, String method, String url, Duration timeout,
+			boolean poolSaturated) {
 		if (ex instanceof NetworkException network) {
 			return network;
 		}
 		String request = method + " " + url;
 		Throwable cause = unwrap(ex);
+		boolean notSent = TransportErrors.find(ex, WebClientRequestException.class) != null;
+		if (cause instanceof TimeoutException && notSent) {
+			return NetworkException.of(NetworkException.Kind.POOL_EXHAUSTED,
+					request + " was not sent: no connection became available within pool.pending-acquire-timeout ("
+							+ cause.getMessage() + "); raise pool.max-connections or pool.pending-acquire-timeout, "
+							+ "or send less",
+					method, url, cause);
+		}
 		if (cause instanceof TimeoutException) {
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
 					request + " timed out: no complete response within " + TransportErrors.format(timeout)
@@ -46,8 +69,8 @@ final class ErrorTranslator {
 							+ "); raise max-in-memory-size, or read it with stream() or download() so it is never held in memory",
 					method, url, cause);
 		}
-		if (cause instanceof reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException
-				|| cause instanceof reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException) {
+		if (notSent && poolSaturated && TransportErrors.find(ex, java.io.IOException.class) == null) {
+			// Two attempts passed the saturation check in Attempt together, and the pool's wait queue refused one.
 			return NetworkException.of(NetworkException.Kind.POOL_EXHAUSTED,
 					request + " was not sent: no connection available (" + cause.getMessage()
 							+ "); raise pool.max-connections or pool.pending-acquire-max-count, or send less",
@@ -84,12 +107,14 @@ final class ErrorTranslator {
 		return (status >= 0) ? message.substring(status + "status: ".length()).trim() : "status 407";
 	}
 
+	/**
+	 * The error to show: without Reactor's wrapper of checked exceptions ({@link Exceptions#unwrap}) and
+	 * WebClient's wrapper of request-phase failures.
+	 */
 	private static Throwable unwrap(Throwable ex) {
-		Throwable current = ex;
-		while ((current instanceof org.springframework.web.reactive.function.client.WebClientRequestException
-				|| current.getClass().getName().equals("reactor.core.Exceptions$ReactiveException"))
-				&& current.getCause() != null) {
-			current = current.getCause();
+		Throwable current = Exceptions.unwrap(ex);
+		while (current instanceof WebClientRequestException && current.getCause() != null) {
+			current = Exceptions.unwrap(current.getCause());
 		}
 		return current;
 	}

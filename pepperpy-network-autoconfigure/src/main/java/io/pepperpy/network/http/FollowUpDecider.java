@@ -149,19 +149,22 @@ final class FollowUpDecider {
 	}
 
 	/**
-	 * Apply the retry rules to a failed attempt: method idempotency, replayable body, custom predicate, retry
+	 * Apply the retry rules to a failed attempt: method idempotency (of the method the attempt was sent with,
+	 * which an interceptor may have changed), replayable body, custom predicate, retry
 	 * count and backoff, Retry-After, deadline and retry budget, in that order.
 	 */
 	Decision decide(CallState<?> state, NetworkException failure) {
 		Call call = state.call;
 		HttpConfig config = this.config;
 		String method = call.method().name();
+		InterceptedRequest sent = state.sent;
+		HttpMethod sentMethod = (sent != null) ? sent.method() : call.method();
 		String reason;
-		boolean sent = true;
+		boolean reachedServer = true;
 		switch (failure.kind()) {
 			case CONNECT -> {
 				reason = "connect";
-				sent = false;
+				reachedServer = false;
 			}
 			case STATUS -> reason = config.retry().onStatus().contains(failure.status()) ? "status" : null;
 			case TIMEOUT -> reason = "timeout";
@@ -170,12 +173,13 @@ final class FollowUpDecider {
 		}
 		String refusal = null;
 		String refusalTag = null;
-		if (reason != null && sent && !call.mayRetryAfterSending()) {
-			refusal = call.method() + " is not idempotent: retried only with retries(n) on the request, an "
+		if (reason != null && reachedServer
+				&& !call.mayRetryAfterSending(sentMethod, (sent != null) ? sent.headers() : call.headers())) {
+			refusal = sentMethod + " is not idempotent: retried only with retries(n) on the request, an "
 					+ "Idempotency-Key header or retry-non-idempotent";
 			refusalTag = "non_idempotent";
 		}
-		if (reason != null && sent && refusal == null && call.oneShotBody()) {
+		if (reason != null && reachedServer && refusal == null && call.oneShotBody()) {
 			refusal = "the request body is a one-shot stream that cannot be sent again";
 			refusalTag = "body_not_replayable";
 		}
@@ -187,7 +191,8 @@ final class FollowUpDecider {
 		boolean retry = reason != null && refusal == null;
 		RetryPredicate predicate = config.retry().predicate();
 		if (predicate != null && !call.oneShotBody()) {
-			boolean custom = predicate.shouldRetry(call.method(), call.url(), failure, retry);
+			boolean custom = predicate.shouldRetry(sentMethod, (sent != null) ? sent.url() : call.url(), failure,
+					retry);
 			if (custom && !retry) {
 				reason = "predicate";
 				refusal = null;
@@ -305,13 +310,10 @@ final class FollowUpDecider {
 			headers.remove(HttpHeaders.CONTENT_LENGTH);
 		}
 		if (!Origins.same(request.url(), target)) {
-			headers.remove(HttpHeaders.AUTHORIZATION);
-			headers.remove(HttpHeaders.PROXY_AUTHORIZATION);
-			headers.remove(HttpHeaders.COOKIE);
-			this.config.observability().redactHeaders().forEach(headers::remove);
+			Origins.dropCredentials(headers, redactor);
 		}
 		InterceptedRequest next = new InterceptedRequest(method, target, call.uriTemplate(), headers,
-				request.attempt());
+				request.attempt(), redactor);
 		next.attributes().putAll(request.attributes());
 		if (this.logger.isDebugEnabled()) {
 			this.logger.debug("{} {} redirected ({}) to {} {}", request.method(), from, status, method,

@@ -50,11 +50,6 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		Redirects redirects, Transport transport, Decoding decoding, Observability observability) {
 
 	/**
-	 * Statuses retried by default: 408, 429, 500, 502, 503 and 504.
-	 */
-	public static final Set<Integer> DEFAULT_RETRY_ON_STATUS = RetryRules.DEFAULT_ON_STATUS;
-
-	/**
 	 * Default client name.
 	 */
 	public static final String DEFAULT_NAME = "default";

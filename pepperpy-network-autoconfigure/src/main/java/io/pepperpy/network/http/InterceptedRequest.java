@@ -10,7 +10,9 @@ import org.springframework.util.Assert;
 
 /**
  * The request an attempt is about to send, as a {@link RequestInterceptor} sees it. The method, URL and headers
- * may be changed; header names and values are checked for CR, LF and NUL after the interceptors ran.
+ * may be changed; header names and values are checked for CR, LF and NUL after the interceptors ran, the
+ * client's credentials do not follow a URL moved to another origin (see {@link #url(URI)}), and the retry rules
+ * judge the method and headers sent.
  */
 public final class InterceptedRequest {
 
@@ -26,7 +28,11 @@ public final class InterceptedRequest {
 
 	private final int attempt;
 
-	InterceptedRequest(HttpMethod method, URI url, String uriTemplate, HttpHeaders headers, int attempt) {
+	private final Redactor redactor;
+
+	InterceptedRequest(HttpMethod method, URI url, String uriTemplate, HttpHeaders headers, int attempt,
+			Redactor redactor) {
+		this.redactor = redactor;
 		this.method = method;
 		this.url = url;
 		this.uriTemplate = uriTemplate;
@@ -60,8 +66,11 @@ public final class InterceptedRequest {
 	}
 
 	/**
-	 * Change the URL the attempt goes to.
-	 * @param url the new absolute URL
+	 * Change the URL the attempt goes to. When it is in another origin (scheme, host or port) than the URL before
+	 * this hook, the credential headers ({@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and the
+	 * {@code redact-headers}) this hook leaves unchanged are not sent, as on a redirect to another origin; set them
+	 * in this hook or a later one to authenticate at the new origin.
+	 * @param url the new absolute http(s) URL; another one fails the call with {@code INVALID_REQUEST}
 	 */
 	public void url(URI url) {
 		Assert.notNull(url, "'url' must not be null");
@@ -82,6 +91,14 @@ public final class InterceptedRequest {
 	 */
 	public HttpHeaders headers() {
 		return this.headers;
+	}
+
+	/**
+	 * Return how the client that sends this request shows URLs and headers (its {@code redact-headers} and
+	 * {@code redact-query-params}), for the shipped interceptors that log.
+	 */
+	Redactor redactor() {
+		return this.redactor;
 	}
 
 	/**

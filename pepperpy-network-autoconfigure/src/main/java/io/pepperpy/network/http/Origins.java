@@ -1,6 +1,8 @@
 package io.pepperpy.network.http;
 
 import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +12,9 @@ import org.springframework.http.HttpMethod;
 
 /**
  * Origins (scheme, host and port) of URLs: default headers (credentials) are only sent to the base URL's origin,
- * and a redirect to another origin drops them.
+ * and a request that leaves its origin, by a redirect or by an interceptor changing its URL, drops them. The
+ * credential headers are the ones the client redacts: {@code Authorization}, {@code Proxy-Authorization},
+ * {@code Cookie} and the {@code redact-headers}, so that what is never shown is never carried to a stranger either.
  */
 final class Origins {
 
@@ -44,6 +48,39 @@ final class Origins {
 					+ ": the URL must be absolute http(s) (no base-url is configured)", method.name(), displayUrl,
 					null);
 		}
+	}
+
+	/**
+	 * Refuse a URL an interceptor set that cannot be sent at all: one that is not absolute http(s).
+	 * @throws NetworkException of kind {@code INVALID_REQUEST} naming the URL
+	 */
+	static void checkAbsolute(URI url, HttpMethod method, Redactor redactor) {
+		String scheme = url.getScheme();
+		if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+				|| url.getHost() == null) {
+			String displayUrl = redactor.url(url);
+			throw NetworkException.of(NetworkException.Kind.INVALID_REQUEST, "Refusing " + method + " " + displayUrl
+					+ ": an interceptor set a URL that is not absolute http(s)", method.name(), displayUrl, null);
+		}
+	}
+
+	/**
+	 * Remove the credential headers (those the redactor masks) from headers about to leave their origin.
+	 * @return the names removed, empty when there were none
+	 */
+	static Set<String> dropCredentials(HttpHeaders headers, Redactor redactor) {
+		Set<String> dropped = null;
+		for (String name : headers.headerNames()) {
+			if (redactor.isSecretHeader(name)) {
+				dropped = (dropped != null) ? dropped : new LinkedHashSet<>();
+				dropped.add(name);
+			}
+		}
+		if (dropped == null) {
+			return Set.of();
+		}
+		dropped.forEach(headers::remove);
+		return dropped;
 	}
 
 	static String of(URI uri) {

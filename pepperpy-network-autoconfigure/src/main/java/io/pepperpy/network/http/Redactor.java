@@ -29,6 +29,17 @@ final class Redactor {
 		this.queryParams = Set.copyOf(queryParams);
 	}
 
+	/**
+	 * Return a redactor that masks what this one masks and the given names too.
+	 */
+	Redactor with(Set<String> moreHeaders, Set<String> moreQueryParams) {
+		if (moreHeaders.isEmpty() && moreQueryParams.isEmpty()) {
+			return this;
+		}
+		return new Redactor(Stream.concat(this.headers.stream(), moreHeaders.stream()).collect(Collectors.toSet()),
+				Stream.concat(this.queryParams.stream(), moreQueryParams.stream()).collect(Collectors.toSet()));
+	}
+
 	boolean isSecretHeader(String name) {
 		return this.headers.contains(name.toLowerCase(Locale.ROOT));
 	}

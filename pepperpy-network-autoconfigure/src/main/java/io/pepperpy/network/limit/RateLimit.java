@@ -64,16 +64,6 @@ public record RateLimit(int maxPerSecond, @Nullable Duration timeout, Backend ba
 	}
 
 	/**
-	 * Return a limit of this many requests per second, kept in this JVM.
-	 * @param maxPerSecond most requests per second, {@code 0} for no limit
-	 * @param timeout longest wait for a permit, or {@code null} for the client's deadline or timeout
-	 * @return the limit
-	 */
-	public static RateLimit local(int maxPerSecond, @Nullable Duration timeout) {
-		return DEFAULTS.withMaxPerSecond(maxPerSecond).withTimeout(timeout);
-	}
-
-	/**
 	 * Return a copy with another rate.
 	 * @param maxPerSecond most requests per second, {@code 0} for no limit
 	 * @return the copy
@@ -90,16 +80,6 @@ public record RateLimit(int maxPerSecond, @Nullable Duration timeout, Backend ba
 	 */
 	public RateLimit withTimeout(@Nullable Duration timeout) {
 		return new RateLimit(this.maxPerSecond, timeout, this.backend, this.key, this.expectedInstances,
-				this.commandTimeout);
-	}
-
-	/**
-	 * Return a copy with another backend.
-	 * @param backend the backend
-	 * @return the copy
-	 */
-	public RateLimit withBackend(Backend backend) {
-		return new RateLimit(this.maxPerSecond, this.timeout, backend, this.key, this.expectedInstances,
 				this.commandTimeout);
 	}
 

@@ -228,7 +228,8 @@ class FollowUpDeciderTests {
 	}
 
 	private static InterceptedRequest request(CallState<?> state, HttpHeaders headers) {
-		return new InterceptedRequest(state.call.method(), state.call.url(), state.call.uriTemplate(), headers, 1);
+		return new InterceptedRequest(state.call.method(), state.call.url(), state.call.uriTemplate(), headers, 1,
+				state.call.redactor());
 	}
 
 	private static NetworkException failure(NetworkException.Kind kind, int status, HttpHeaders headers) {

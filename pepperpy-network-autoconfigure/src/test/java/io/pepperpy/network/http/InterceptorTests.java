@@ -203,6 +203,31 @@ class InterceptorTests {
 	}
 
 	@Test
+	void loggingInterceptorRedactsWhatTheClientRedactsWithoutRepeatingIt() {
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(LoggingInterceptor.class);
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			HttpConfig.Builder config = config().header("X-Api-Key", "k3y")
+				.redactHeaders(Set.of("X-Api-Key"))
+				.redactQueryParams(Set.of("token"));
+			client(config.interceptor(new LoggingInterceptor(true, Set.of(), Set.of())))
+				.get("/users/{id}?token={token}", 7, "t0k3n").retrieve().block(WAIT);
+			client(config().redactQueryParams(Set.of("token")).interceptor(new LoggingInterceptor()))
+				.get("/plain?token={token}", "t0k3n").retrieve().block(WAIT);
+			List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+			assertThat(lines).hasSize(4);
+			assertThat(lines.get(0)).contains("/users/7?token=*** (attempt 1)").contains("X-Api-Key: ***");
+			assertThat(lines.get(2)).contains("/plain?token=*** (attempt 1)");
+			assertThat(String.join("\n", lines)).doesNotContain("k3y").doesNotContain("t0k3n");
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void customizerCanAddARawFilterAndChangeTheConnector() {
 		List<String> customized = new ArrayList<>();
 		HttpClientCustomizer customizer = new HttpClientCustomizer() {

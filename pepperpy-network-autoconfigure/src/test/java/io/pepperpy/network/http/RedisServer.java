@@ -24,21 +24,75 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * otherwise the binary that {@code com.github.codemonstur:embedded-redis} ships for this OS and architecture is
  * unpacked and run, so the tests need nothing but Java. Either way it is the same real server, run as a process
  * of its own, so the tests can crash and restart it.
+ * <p>
+ * {@link #withTls()} makes one that speaks only TLS (both binaries are built with it), with a self-signed
+ * certificate for 127.0.0.1 and localhost whose PEM file {@link #certificate()} gives, to trust it.
  */
 final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private static volatile Path binary;
 
+	private final boolean tls;
+
 	private int port;
 
 	private Process process;
+
+	private Path certificate;
+
+	private Path key;
+
+	RedisServer() {
+		this(false);
+	}
+
+	private RedisServer(boolean tls) {
+		this.tls = tls;
+	}
+
+	static RedisServer withTls() {
+		return new RedisServer(true);
+	}
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			this.port = socket.getLocalPort();
 		}
+		if (this.tls) {
+			writePem(Files.createTempDirectory(Path.of("target"), "redis-tls"));
+		}
 		start();
+	}
+
+	/**
+	 * The PEM certificate of a TLS server.
+	 */
+	Path certificate() {
+		return this.certificate;
+	}
+
+	private void writePem(Path directory) throws Exception {
+		java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+		char[] password = "changeit".toCharArray();
+		try (var in = Files.newInputStream(io.pepperpy.network.tcp.TcpTlsTestSupport.generateKeyStore(directory))) {
+			store.load(in, password);
+		}
+		java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+		this.certificate = directory.resolve("redis.crt");
+		Files.writeString(this.certificate, "-----BEGIN CERTIFICATE-----\n"
+				+ base64.encodeToString(store.getCertificate("server").getEncoded()) + "\n-----END CERTIFICATE-----\n");
+		this.key = directory.resolve("redis.key");
+		Files.writeString(this.key, "-----BEGIN PRIVATE KEY-----\n"
+				+ base64.encodeToString(store.getKey("server", password).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+	}
+
+	private List<String> portArguments() {
+		if (!this.tls) {
+			return List.of("--port", Integer.toString(this.port));
+		}
+		return List.of("--port", "0", "--tls-port", Integer.toString(this.port), "--tls-cert-file",
+				this.certificate.toString(), "--tls-key-file", this.key.toString(), "--tls-auth-clients", "no");
 	}
 
 	@Override
@@ -54,8 +108,10 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	 * Start the server on its port and wait until it accepts connections.
 	 */
 	void start() throws IOException, InterruptedException {
-		this.process = new ProcessBuilder(List.of(binary().toString(), "--port", Integer.toString(this.port), "--bind",
-				"127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
+		List<String> command = new java.util.ArrayList<>(List.of(binary().toString()));
+		command.addAll(portArguments());
+		command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+		this.process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(new File("target/redis-server-" + this.port + ".log"))
 			.start();

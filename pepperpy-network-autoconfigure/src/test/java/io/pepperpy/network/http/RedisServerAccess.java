@@ -14,6 +14,14 @@ public final class RedisServerAccess {
 		return new RedisServer();
 	}
 
+	public static Extension tlsServer() {
+		return RedisServer.withTls();
+	}
+
+	public static java.nio.file.Path certificate(Extension server) {
+		return ((RedisServer) server).certificate();
+	}
+
 	public static int port(Extension server) {
 		return ((RedisServer) server).port();
 	}

@@ -29,6 +29,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -37,6 +38,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -291,6 +293,23 @@ class ResilienceTests {
 	}
 
 	@Test
+	void aBodyThatReplacesAOneShotBodyIsRetried() {
+		server.stubFor(post(urlPathMatching("/replaced/.*")).willReturn(aResponse().withStatus(503)));
+		HttpClient client = client((config) -> config.retries(1).retryNonIdempotent(true));
+		Map<String, Function<HttpClient.RequestSpec, HttpClient.RequestSpec>> replacements = Map.of("form",
+				(spec) -> spec.form(Map.of("field", "value")), "text",
+				(spec) -> spec.body("text", MediaType.TEXT_PLAIN), "bytes",
+				(spec) -> spec.body(new byte[] { 1, 2 }, MediaType.APPLICATION_OCTET_STREAM));
+		replacements.forEach((name, replace) -> {
+			HttpClient.RequestSpec spec = client.post("/replaced/" + name)
+				.multipart((parts) -> parts.file("file", new InputStreamResource(new ByteArrayInputStream(new byte[1]))));
+			assertThatExceptionOfType(NetworkException.class).isThrownBy(() -> await(replace.apply(spec).retrieve()))
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("one-shot"));
+			server.verify(2, postRequestedFor(urlEqualTo("/replaced/" + name)));
+		});
+	}
+
+	@Test
 	void deadlineBoundsTheWholeCallAcrossRetries() {
 		server.stubFor(get("/down").willReturn(aResponse().withStatus(503)));
 		HttpClient client = client((config) -> config.retries(20).retryDelay(Duration.ofMillis(300))
@@ -458,6 +477,40 @@ class ResilienceTests {
 		assertThat(first.join()).isEqualTo("{}");
 		assertThat(second.join()).isEqualTo("{}");
 		server.verify(2, getRequestedFor(urlEqualTo("/held")));
+	}
+
+	@Test
+	void aWaitForAConnectionBeyondThePendingAcquireTimeoutIsPoolExhaustedNotATimeout() {
+		server.stubFor(get("/held").willReturn(okJson("{}").withFixedDelay(1500)));
+		HttpClient client = client((config) -> config.retries(0)
+			.pool(new ConnectionPool(1, 5, Duration.ofMillis(300), Duration.ofSeconds(4), Duration.ofMinutes(10),
+					Duration.ofSeconds(5))));
+		var first = client.get("/held").retrieve(String.class).toFuture();
+		org.awaitility.Awaitility.await().atMost(WAIT).until(() -> client.state().activeConnections() == 1);
+		assertThatExceptionOfType(NetworkException.class)
+			.isThrownBy(() -> await(client.get("/held").retrieve(String.class)))
+			.satisfies((ex) -> {
+				assertThat(ex.kind()).isEqualTo(NetworkException.Kind.POOL_EXHAUSTED);
+				assertThat(ex.getMessage()).contains("GET http://127.0.0.1:" + server.port() + "/held was not sent")
+					.contains("pool.pending-acquire-timeout");
+				assertThat(ex.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+			});
+		assertThat(first.join()).isEqualTo("{}");
+		server.verify(1, getRequestedFor(urlEqualTo("/held")));
+	}
+
+	@Test
+	void reactorsWrapperOfACheckedExceptionIsSeenThrough() {
+		NetworkException timeout = ErrorTranslator.translate(
+				reactor.core.Exceptions.propagate(new java.util.concurrent.TimeoutException("late")), "GET",
+				"http://host/x", Duration.ofSeconds(3));
+		assertThat(timeout.kind()).isEqualTo(NetworkException.Kind.TIMEOUT);
+		assertThat(timeout.getCause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+		NetworkException io = ErrorTranslator.translate(
+				reactor.core.Exceptions.propagate(new java.io.IOException("broken pipe")), "GET", "http://host/x",
+				Duration.ofSeconds(3));
+		assertThat(io.kind()).isEqualTo(NetworkException.Kind.IO);
+		assertThat(io.getMessage()).contains("broken pipe");
 	}
 
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.util.StringUtils;
 
 /**
@@ -54,6 +55,13 @@ final class RedisConnectionDetailsUri {
 			uri.setSsl(true);
 		}
 		return uri;
+	}
+
+	/**
+	 * Return the SSL bundle of the details (its trust and key material), or {@code null} for none.
+	 */
+	static @Nullable SslBundle sslBundle(@Nullable Object connectionDetails) {
+		return (connectionDetails instanceof DataRedisConnectionDetails details) ? details.getSslBundle() : null;
 	}
 
 }

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -24,6 +28,9 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 
 	@RegisterExtension
 	static final org.junit.jupiter.api.extension.Extension redis = RedisServerAccess.server();
+
+	@RegisterExtension
+	static final org.junit.jupiter.api.extension.Extension tlsRedis = RedisServerAccess.tlsServer();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PepperpyRedisRateLimitAutoConfiguration.class,
@@ -75,6 +82,53 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 					"pepperpy.network.http.rate-limit.backend=redis", "spring.data.redis.port=1")
 			.run((context) -> assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
 				.isEqualTo("PONG"));
+	}
+
+	@Test
+	void anSslBundleOfThePropertiesIsTrustedForATlsRedis() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis", "spring.data.redis.host=127.0.0.1",
+					"spring.data.redis.port=" + RedisServerAccess.port(tlsRedis), "spring.data.redis.ssl.bundle=redis",
+					"spring.ssl.bundle.pem.redis.truststore.certificate=file:"
+							+ RedisServerAccess.certificate(tlsRedis))
+			.run((context) -> assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
+				.isEqualTo("PONG"));
+	}
+
+	@Test
+	void anSslBundleOfBootsConnectionDetailsIsTrustedForATlsRedis() {
+		SslBundle bundle = SslBundle.of(new PemSslStoreBundle(null,
+				PemSslStoreDetails.forCertificate("file:" + RedisServerAccess.certificate(tlsRedis))));
+		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of("127.0.0.1", RedisServerAccess.port(tlsRedis));
+			}
+
+			@Override
+			public SslBundle getSslBundle() {
+				return bundle;
+			}
+
+		};
+		this.contextRunner.withBean(DataRedisConnectionDetails.class, () -> details)
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis")
+			.run((context) -> assertThat(context.getBean(RedisRateLimitConnection.class).connection().sync().ping())
+				.isEqualTo("PONG"));
+	}
+
+	@Test
+	void aTlsRedisIsNotTrustedWithoutTheBundle() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis", "spring.data.redis.host=127.0.0.1",
+					"spring.data.redis.port=" + RedisServerAccess.port(tlsRedis), "spring.data.redis.ssl.enabled=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("PKIX path building failed"));
 	}
 
 	@Test
