@@ -28,8 +28,10 @@ class SampleApplicationTests {
 		String output = captured.toString(StandardCharsets.UTF_8);
 		original.print(output);
 		assertThat(exitCode).isZero();
-		assertThat(output).contains("Ada Lovelace")
-			.contains("customHeader=value")
+		assertThat(output)
+			.contains("- JSON GET /users -> [{id=1, name=Ada Lovelace}, {id=2, name=Alan Turing}]")
+			.contains("- JSON GET /users/{id} with id=1 -> {id=1, name=Ada Lovelace}")
+			.contains("- POST /users with JSON and a custom header -> {id=3, name=John Doe, customHeaders={X-Custom=value}}")
 			.contains("All systems operational")
 			.contains("attempts=3")
 			.contains("10 calls in")
@@ -39,8 +41,8 @@ class SampleApplicationTests {
 			.contains("pepperpy.http.client.retries reason=status: 2")
 			.contains("TCP exchange with the echo server at tcp://127.0.0.1:")
 			.contains("-> echo: Hello over TCP")
-			.contains("UsersApi.getUser(2) (@HttpExchange over the named client 'users') -> {id=2, name=Ada Lovelace}")
-			.contains("UsersApi.createUser (@HttpExchange, POST) -> {id=3, received={name=Grace Hopper}")
+			.contains("UsersApi.getUser(2) (@HttpExchange over the named client 'users') -> {id=2, name=Alan Turing}")
+			.contains("UsersApi.createUser (@HttpExchange, POST) -> {id=4, name=Grace Hopper, customHeaders={X-Client=users}}")
 			.contains("Named client 'status' (TEXT, its own limit of 5/s) -> All systems operational")
 			.contains("All scenarios completed.");
 	}

@@ -46,9 +46,9 @@ class UsersApiTests {
 	@Test
 	void getUserGoesThroughTheUsersClientWithItsHeaders() {
 		MockHttpServer users = this.servers.get("users");
-		users.stubFor(get("/users/2").willReturn(okJson("{\"id\":2,\"name\":\"Ada Lovelace\"}")));
+		users.stubFor(get("/users/2").willReturn(okJson("{\"id\":2,\"name\":\"Alan Turing\"}")));
 
-		assertThat(this.usersApi.getUser(2)).containsEntry("name", "Ada Lovelace");
+		assertThat(this.usersApi.getUser(2)).containsEntry("name", "Alan Turing");
 
 		users.verify(1, getRequestedFor(urlEqualTo("/users/2")).withHeader("X-Client", equalTo("users"))
 			.withHeader("Authorization", equalTo("Bearer demo-token")));
