@@ -33,7 +33,16 @@ final class HttpClientPropertiesMapper {
 	 * @return the configuration's builder, ready for interceptors
 	 */
 	static HttpConfig.Builder map(PepperpyHttpClientProperties properties, String name) {
-		HttpConfig.Builder builder = HttpConfig.builder().name(name);
+		return map(properties, HttpConfig.builder().name(name));
+	}
+
+	/**
+	 * Map properties over a builder: the values that are set replace the builder's, the others are left.
+	 * @param properties the properties
+	 * @param builder the builder, with the values under the properties (such as Spring Boot's)
+	 * @return the builder
+	 */
+	static HttpConfig.Builder map(PepperpyHttpClientProperties properties, HttpConfig.Builder builder) {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getBaseUrl).to(builder::baseUrl);
 		map.from(properties::getHeaders).to(builder::headers);
