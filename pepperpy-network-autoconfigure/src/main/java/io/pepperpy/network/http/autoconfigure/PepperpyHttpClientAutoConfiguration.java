@@ -32,8 +32,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -167,10 +165,8 @@ public final class PepperpyHttpClientAutoConfiguration {
 		if (convention != null) {
 			builder.observationConvention(convention);
 		}
-		String observationName = beanFactory.getBeanProvider(Environment.class)
-			.getIfAvailable(StandardEnvironment::new)
-			.getProperty("management.observations.http.client.requests.name");
-		if (observationName != null && !observationName.isBlank()) {
+		String observationName = BootObservationName.of(beanFactory);
+		if (observationName != null) {
 			builder.observationName(observationName);
 		}
 		for (HttpClientCustomizer customizer : beanFactory.getBeanProvider(HttpClientCustomizer.class)
