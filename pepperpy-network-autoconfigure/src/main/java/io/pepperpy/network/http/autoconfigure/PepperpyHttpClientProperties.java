@@ -31,10 +31,12 @@ import org.springframework.util.unit.DataUnit;
  * metadata repeats them for the IDE, and a test pins that both agree).
  * <p>
  * These properties and {@link io.pepperpy.network.tcp.autoconfigure.TcpClientProperties} have no common base,
- * although a dozen names are the same: each description says what the value means for its protocol (what a
- * retry repeats, what the connect timeout includes, requests or exchanges), and the configuration processor takes a
- * property's description from the one field that declares it. What is shared in meaning is shared as a group
- * ({@link CircuitBreakerProperties}).
+ * although a dozen names are the same: the configuration processor takes a property's description (the IDE's hint)
+ * from the one field that declares it, and most of those names mean something different for each protocol (what a
+ * retry repeats, what the connect timeout includes, requests or exchanges, a call's or an exchange's deadline).
+ * Only {@code verify-ssl}, {@code retry-backoff-multiplier}, {@code retry-max-delay} and {@code retry-jitter} read
+ * the same; a base class for four fields would not pay for itself. What is shared in meaning is shared as a
+ * group: {@link CircuitBreakerProperties}.
  * <p>
  * The properties check themselves when bound, so an invalid value fails start-up with a message naming the
  * property and the value.
