@@ -5,12 +5,17 @@ import java.time.temporal.ChronoUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationUnit;
 
+import static java.util.Objects.requireNonNullElse;
+
 /**
  * A client's circuit breaker ({@code circuit-breaker.*}), shared by the HTTP and TCP clients' properties. The names
- * are resilience4j's; the defaults are {@link CircuitBreakerSettings#DEFAULTS}.
+ * are resilience4j's; a property that is not set
+ * ({@code null}) takes its value from {@link CircuitBreakerSettings#DEFAULTS}, the one place the defaults are
+ * written.
  */
 public class CircuitBreakerProperties {
 
@@ -18,134 +23,140 @@ public class CircuitBreakerProperties {
 	 * Whether each attempt passes a circuit breaker that, once the partner fails too often, fails attempts at once
 	 * with CIRCUIT_OPEN instead of sending them.
 	 */
-	private boolean enabled;
+	private @Nullable Boolean enabled;
 
 	/**
 	 * Percentage of recorded attempts that failed (5xx, timeouts, connect and I/O failures) at or above which the
 	 * circuit opens.
 	 */
-	private float failureRateThreshold = 50;
+	private @Nullable Float failureRateThreshold;
 
 	/**
 	 * Percentage of recorded attempts slower than slow-call-duration-threshold at or above which the circuit opens.
 	 */
-	private float slowCallRateThreshold = 100;
+	private @Nullable Float slowCallRateThreshold;
 
 	/**
 	 * How long an attempt may take before it counts as slow.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration slowCallDurationThreshold = Duration.ofSeconds(10);
+	private @Nullable Duration slowCallDurationThreshold;
 
 	/**
 	 * Attempts recorded in the window before the rates are worked out at all.
 	 */
-	private int minimumNumberOfCalls = 20;
+	private @Nullable Integer minimumNumberOfCalls;
 
 	/**
 	 * Whether the window holds the last sliding-window-size attempts (count-based) or those of the last
 	 * sliding-window-size seconds (time-based).
 	 */
-	private SlidingWindowType slidingWindowType = SlidingWindowType.COUNT_BASED;
+	private @Nullable SlidingWindowType slidingWindowType;
 
 	/**
 	 * Size of the window, in attempts or seconds.
 	 */
-	private int slidingWindowSize = 50;
+	private @Nullable Integer slidingWindowSize;
 
 	/**
 	 * How long the circuit stays open before it lets probes through.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+	private @Nullable Duration waitDurationInOpenState;
 
 	/**
 	 * Probes let through once the wait is over; their outcome closes or reopens the circuit.
 	 */
-	private int permittedNumberOfCallsInHalfOpenState = 3;
+	private @Nullable Integer permittedNumberOfCallsInHalfOpenState;
 
-	public boolean isEnabled() {
+	public @Nullable Boolean getEnabled() {
 		return this.enabled;
 	}
 
-	public void setEnabled(boolean enabled) {
+	public void setEnabled(@Nullable Boolean enabled) {
 		this.enabled = enabled;
 	}
 
-	public float getFailureRateThreshold() {
+	public @Nullable Float getFailureRateThreshold() {
 		return this.failureRateThreshold;
 	}
 
-	public void setFailureRateThreshold(float failureRateThreshold) {
+	public void setFailureRateThreshold(@Nullable Float failureRateThreshold) {
 		this.failureRateThreshold = failureRateThreshold;
 	}
 
-	public float getSlowCallRateThreshold() {
+	public @Nullable Float getSlowCallRateThreshold() {
 		return this.slowCallRateThreshold;
 	}
 
-	public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+	public void setSlowCallRateThreshold(@Nullable Float slowCallRateThreshold) {
 		this.slowCallRateThreshold = slowCallRateThreshold;
 	}
 
-	public Duration getSlowCallDurationThreshold() {
+	public @Nullable Duration getSlowCallDurationThreshold() {
 		return this.slowCallDurationThreshold;
 	}
 
-	public void setSlowCallDurationThreshold(Duration slowCallDurationThreshold) {
+	public void setSlowCallDurationThreshold(@Nullable Duration slowCallDurationThreshold) {
 		this.slowCallDurationThreshold = slowCallDurationThreshold;
 	}
 
-	public int getMinimumNumberOfCalls() {
+	public @Nullable Integer getMinimumNumberOfCalls() {
 		return this.minimumNumberOfCalls;
 	}
 
-	public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+	public void setMinimumNumberOfCalls(@Nullable Integer minimumNumberOfCalls) {
 		this.minimumNumberOfCalls = minimumNumberOfCalls;
 	}
 
-	public SlidingWindowType getSlidingWindowType() {
+	public @Nullable SlidingWindowType getSlidingWindowType() {
 		return this.slidingWindowType;
 	}
 
-	public void setSlidingWindowType(SlidingWindowType slidingWindowType) {
+	public void setSlidingWindowType(@Nullable SlidingWindowType slidingWindowType) {
 		this.slidingWindowType = slidingWindowType;
 	}
 
-	public int getSlidingWindowSize() {
+	public @Nullable Integer getSlidingWindowSize() {
 		return this.slidingWindowSize;
 	}
 
-	public void setSlidingWindowSize(int slidingWindowSize) {
+	public void setSlidingWindowSize(@Nullable Integer slidingWindowSize) {
 		this.slidingWindowSize = slidingWindowSize;
 	}
 
-	public Duration getWaitDurationInOpenState() {
+	public @Nullable Duration getWaitDurationInOpenState() {
 		return this.waitDurationInOpenState;
 	}
 
-	public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+	public void setWaitDurationInOpenState(@Nullable Duration waitDurationInOpenState) {
 		this.waitDurationInOpenState = waitDurationInOpenState;
 	}
 
-	public int getPermittedNumberOfCallsInHalfOpenState() {
+	public @Nullable Integer getPermittedNumberOfCallsInHalfOpenState() {
 		return this.permittedNumberOfCallsInHalfOpenState;
 	}
 
-	public void setPermittedNumberOfCallsInHalfOpenState(int permittedNumberOfCallsInHalfOpenState) {
+	public void setPermittedNumberOfCallsInHalfOpenState(@Nullable Integer permittedNumberOfCallsInHalfOpenState) {
 		this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
 	}
 
 	/**
-	 * Map these properties to the settings, which check them.
+	 * Map these properties to the settings, which check them; a value that is not set is the default's.
 	 * @return the settings
 	 * @throws io.pepperpy.network.InvalidSettingException naming the first invalid value
 	 */
 	public CircuitBreakerSettings toSettings() {
-		return new CircuitBreakerSettings(this.enabled, this.failureRateThreshold,
-				this.slowCallRateThreshold, this.slowCallDurationThreshold, this.minimumNumberOfCalls,
-				this.slidingWindowType, this.slidingWindowSize, this.waitDurationInOpenState,
-				this.permittedNumberOfCallsInHalfOpenState);
+		CircuitBreakerSettings defaults = CircuitBreakerSettings.DEFAULTS;
+		return new CircuitBreakerSettings(requireNonNullElse(this.enabled, defaults.enabled()),
+				requireNonNullElse(this.failureRateThreshold, defaults.failureRateThreshold()),
+				requireNonNullElse(this.slowCallRateThreshold, defaults.slowCallRateThreshold()),
+				requireNonNullElse(this.slowCallDurationThreshold, defaults.slowCallDurationThreshold()),
+				requireNonNullElse(this.minimumNumberOfCalls, defaults.minimumNumberOfCalls()),
+				requireNonNullElse(this.slidingWindowType, defaults.slidingWindowType()),
+				requireNonNullElse(this.slidingWindowSize, defaults.slidingWindowSize()),
+				requireNonNullElse(this.waitDurationInOpenState, defaults.waitDurationInOpenState()),
+				requireNonNullElse(this.permittedNumberOfCallsInHalfOpenState, defaults.permittedNumberOfCallsInHalfOpenState()));
 	}
 
 }

@@ -22,7 +22,8 @@ import org.springframework.validation.ObjectError;
  * start-up failure; {@link #failure} does the same, in the same words, for a named client made later.
  * <p>
  * Every invalid property is reported, not only the first: after an error the mapping is tried again on a copy of
- * the properties in which that property has its default. Copies are only made once a value is invalid, so checking
+ * the properties in which that property is as a new instance has it (not set, so the configuration's default
+ * applies). Copies are only made once a value is invalid, so checking
  * valid properties costs one mapping.
  */
 public final class ClientPropertiesValidation {
@@ -83,7 +84,7 @@ public final class ClientPropertiesValidation {
 	}
 
 	/**
-	 * Return a copy of the properties in which one property has its default.
+	 * Return a copy of the properties in which one property is as in a new instance: not set.
 	 */
 	@SuppressWarnings("unchecked")
 	private static <P> P withDefault(P properties, String field) {

@@ -11,10 +11,6 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
@@ -60,7 +56,8 @@ public abstract class NamedClientsRegistrar implements ImportBeanDefinitionRegis
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		Environment environment = this.environment;
-		if (environment == null || !mayHaveClients(environment)) {
+		// An app without named clients does not pay for binding them at start-up.
+		if (environment == null || !OnPropertiesUnderPrefixCondition.anySet(environment, this.prefix + ".clients")) {
 			return;
 		}
 		Map<String, Object> clients = Binder.get(environment)
@@ -76,21 +73,6 @@ public abstract class NamedClientsRegistrar implements ImportBeanDefinitionRegis
 			definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
 			registry.registerBeanDefinition(beanName, definition);
 		}
-	}
-
-	/**
-	 * Return whether a property under {@code <prefix>.clients} is set (or may be: a property source that cannot
-	 * list its names counts as setting one), so that an app without named clients does not pay for binding them
-	 * at start-up.
-	 */
-	private boolean mayHaveClients(Environment environment) {
-		ConfigurationPropertyName clients = ConfigurationPropertyName.of(this.prefix + ".clients");
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (source.containsDescendantOf(clients) != ConfigurationPropertyState.ABSENT) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

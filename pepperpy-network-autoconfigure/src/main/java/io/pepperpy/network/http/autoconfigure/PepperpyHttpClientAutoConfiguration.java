@@ -32,8 +32,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
-import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.client.ClientRequestObservationConvention;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -123,9 +121,9 @@ public final class PepperpyHttpClientAutoConfiguration {
 				interceptors.add(interceptor);
 			}
 		}
-		Environment environment = beanFactory.getBeanProvider(Environment.class)
-			.getIfAvailable(StandardEnvironment::new);
-		return new BootHttpClientSettings(environment).applyTo(HttpClientPropertiesMapper.map(client, name), name)
+		// Layered: the client's properties over Boot's spring.http.clients.* over HttpConfig's defaults.
+		HttpConfig.Builder builder = BootHttpClientSettings.of(beanFactory).applyTo(HttpConfig.builder().name(name));
+		return HttpClientPropertiesMapper.map(client, builder)
 			.interceptors(interceptors)
 			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
 			.build();
@@ -167,10 +165,8 @@ public final class PepperpyHttpClientAutoConfiguration {
 		if (convention != null) {
 			builder.observationConvention(convention);
 		}
-		String observationName = beanFactory.getBeanProvider(Environment.class)
-			.getIfAvailable(StandardEnvironment::new)
-			.getProperty("management.observations.http.client.requests.name");
-		if (observationName != null && !observationName.isBlank()) {
+		String observationName = BootObservationName.of(beanFactory);
+		if (observationName != null) {
 			builder.observationName(observationName);
 		}
 		for (HttpClientCustomizer customizer : beanFactory.getBeanProvider(HttpClientCustomizer.class)
@@ -187,8 +183,7 @@ public final class PepperpyHttpClientAutoConfiguration {
 		if (redis != null) {
 			redis.applyTo(builder);
 		}
-		BootHttpClientSettings boot = new BootHttpClientSettings(
-				beanFactory.getBeanProvider(Environment.class).getIfAvailable(StandardEnvironment::new));
+		BootHttpClientSettings boot = BootHttpClientSettings.of(beanFactory);
 		if (ClassUtils.isPresent(CONNECTOR_BUILDER_CUSTOMIZER, beanFactory.getClass().getClassLoader())) {
 			// Boot's connector customizers, in a class of their own so that this one links without Boot's module.
 			HttpClientCustomizer connectorCustomizers = BootConnectorCustomizers.of(beanFactory);
@@ -200,20 +195,26 @@ public final class PepperpyHttpClientAutoConfiguration {
 		if (readTimeout != null) {
 			builder.customizer(readTimeout);
 		}
-		sslBundle = boot.sslBundle(sslBundle);
-		if (sslBundle != null && config.transport().verifySsl()) {
-			SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
-			if (bundles == null) {
-				throw new IllegalStateException("HTTP client '" + config.name() + "' uses ssl-bundle '" + sslBundle
-						+ "' but SSL bundles are not available (spring.ssl.bundle.*)");
+		if (config.transport().verifySsl()) {
+			SslBundle bundle = (sslBundle != null) ? sslBundle(sslBundle, config, beanFactory) : boot.sslBundle();
+			if (bundle != null) {
+				builder.tls(bundle.getManagers().getKeyManagerFactory(),
+						bundle.getManagers().getTrustManagerFactory());
+				SslOptions options = bundle.getOptions();
+				builder.tlsOptions((options.getCiphers() != null) ? List.of(options.getCiphers()) : null,
+						(options.getEnabledProtocols() != null) ? List.of(options.getEnabledProtocols()) : null);
 			}
-			SslBundle bundle = bundles.getBundle(sslBundle);
-			builder.tls(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory());
-			SslOptions options = bundle.getOptions();
-			builder.tlsOptions((options.getCiphers() != null) ? List.of(options.getCiphers()) : null,
-					(options.getEnabledProtocols() != null) ? List.of(options.getEnabledProtocols()) : null);
 		}
 		return builder.build();
+	}
+
+	private static SslBundle sslBundle(String name, HttpConfig config, ListableBeanFactory beanFactory) {
+		SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
+		if (bundles == null) {
+			throw new IllegalStateException("HTTP client '" + config.name() + "' uses ssl-bundle '" + name
+					+ "' but SSL bundles are not available (spring.ssl.bundle.*)");
+		}
+		return bundles.getBundle(name);
 	}
 
 	private static final String CONNECTOR_BUILDER_CUSTOMIZER = "org.springframework.boot.http.client.autoconfigure."

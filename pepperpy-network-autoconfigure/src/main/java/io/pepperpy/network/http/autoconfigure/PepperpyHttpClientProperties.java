@@ -25,6 +25,19 @@ import org.springframework.util.unit.DataUnit;
  * client's under {@code pepperpy.network.http.clients.<name>.*} over the defaults. Durations given as a bare
  * number are seconds ({@code timeout: 30}); units such as {@code 500ms} work too.
  * <p>
+ * A property that is not set is {@code null}, so that each level shows through the one above it: a named client's
+ * value, else the default client's, else Spring Boot's {@code spring.http.clients.*} where Boot has one, else the
+ * default of {@link io.pepperpy.network.http.HttpConfig}, the one place the defaults are written (the configuration
+ * metadata repeats them for the IDE, and a test pins that both agree).
+ * <p>
+ * These properties and {@link io.pepperpy.network.tcp.autoconfigure.TcpClientProperties} have no common base,
+ * although a dozen names are the same: the configuration processor takes a property's description (the IDE's hint)
+ * from the one field that declares it, and most of those names mean something different for each protocol (what a
+ * retry repeats, what the connect timeout includes, requests or exchanges, a call's or an exchange's deadline).
+ * Only {@code verify-ssl}, {@code retry-backoff-multiplier}, {@code retry-max-delay} and {@code retry-jitter} read
+ * the same; a base class for four fields would not pay for itself. What is shared in meaning is shared as a
+ * group: {@link CircuitBreakerProperties}.
+ * <p>
  * The properties check themselves when bound, so an invalid value fails start-up with a message naming the
  * property and the value.
  */
@@ -44,44 +57,44 @@ public class PepperpyHttpClientProperties {
 	 * Longest time one attempt may take, from connect to the last byte of the body.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration timeout = Duration.ofSeconds(30);
+	private @Nullable Duration timeout;
 
 	/**
 	 * Longest time to establish a connection.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration connectTimeout = Duration.ofSeconds(10);
+	private @Nullable Duration connectTimeout;
 
 	/**
 	 * Retries after the first attempt (3 means at most 4 attempts).
 	 */
-	private int retries = 3;
+	private @Nullable Integer retries;
 
 	/**
 	 * Delay between attempts.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryDelay = Duration.ofSeconds(1);
+	private @Nullable Duration retryDelay;
 
 	/**
 	 * Whether TLS certificates and host names are verified.
 	 */
-	private boolean verifySsl = true;
+	private @Nullable Boolean verifySsl;
 
 	/**
 	 * How response bodies are decoded by default.
 	 */
-	private ResponseFormat responseFormat = ResponseFormat.JSON;
+	private @Nullable ResponseFormat responseFormat;
 
 	/**
 	 * Whether a response status that is not 2xx fails the call with a NetworkException.
 	 */
-	private boolean raiseForStatus = true;
+	private @Nullable Boolean raiseForStatus;
 
 	/**
 	 * Most requests per second, retries included; 0 means no limit.
 	 */
-	private int maxRateLimit;
+	private @Nullable Integer maxRateLimit;
 
 	/**
 	 * Longest time a request waits for a rate-limit permit; defaults to the deadline, or the timeout when no deadline is set.
@@ -104,7 +117,7 @@ public class PepperpyHttpClientProperties {
 	 * Largest response body buffered in memory by retrieve() and exchange().
 	 */
 	@DataSizeUnit(DataUnit.BYTES)
-	private DataSize maxInMemorySize = DataSize.ofMegabytes(10);
+	private @Nullable DataSize maxInMemorySize;
 
 	/**
 	 * Longest time a whole call may take, rate-limit waits, retries and backoff included; none by default.
@@ -115,45 +128,45 @@ public class PepperpyHttpClientProperties {
 	/**
 	 * Response statuses that are retried.
 	 */
-	private Set<Integer> retryOnStatus = new LinkedHashSet<>(List.of(408, 429, 500, 502, 503, 504));
+	private @Nullable Set<Integer> retryOnStatus;
 
 	/**
 	 * Whether POST and PATCH are retried like idempotent methods (risks duplicated side effects).
 	 */
-	private boolean retryNonIdempotent;
+	private @Nullable Boolean retryNonIdempotent;
 
 	/**
 	 * Factor applied to the delay after each retry; 1 keeps the delay fixed.
 	 */
-	private double retryBackoffMultiplier = 1.0;
+	private @Nullable Double retryBackoffMultiplier;
 
 	/**
 	 * Longest delay between attempts.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryMaxDelay = Duration.ofSeconds(30);
+	private @Nullable Duration retryMaxDelay;
 
 	/**
 	 * Largest random amount added to or subtracted from each delay.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryJitter = Duration.ZERO;
+	private @Nullable Duration retryJitter;
 
 	/**
 	 * Longest Retry-After the client waits; a longer one fails the call at once.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryAfterMax = Duration.ofSeconds(60);
+	private @Nullable Duration retryAfterMax;
 
 	/**
 	 * Retries may add at most this percentage on top of the calls made over 10 seconds.
 	 */
-	private int retryBudgetPercent = 20;
+	private @Nullable Integer retryBudgetPercent;
 
 	/**
 	 * Retries per second always allowed, whatever the budget.
 	 */
-	private int retryBudgetMinPerSecond = 10;
+	private @Nullable Integer retryBudgetMinPerSecond;
 
 	/**
 	 * Headers whose values are never logged or shown, besides Authorization, Proxy-Authorization, Cookie and
@@ -169,28 +182,28 @@ public class PepperpyHttpClientProperties {
 	/**
 	 * Whether the client records its own pepperpy.http.client.* meters.
 	 */
-	private boolean metricsEnabled = true;
+	private @Nullable Boolean metricsEnabled;
 
 	/**
 	 * Whether the per-attempt meter pepperpy.http.client.attempts is recorded.
 	 */
-	private boolean metricsPerAttempt = true;
+	private @Nullable Boolean metricsPerAttempt;
 
 	/**
 	 * Whether calls and attempts are observed (http.client.requests and pepperpy.http.client.call, for metrics
 	 * and tracing).
 	 */
-	private boolean observationEnabled = true;
+	private @Nullable Boolean observationEnabled;
 
 	/**
 	 * Whether 3xx responses with a Location are followed; credentials are dropped on a hop to another origin.
 	 */
-	private boolean followRedirects;
+	private @Nullable Boolean followRedirects;
 
 	/**
 	 * Most redirects followed in one attempt.
 	 */
-	private int maxRedirects = 5;
+	private @Nullable Integer maxRedirects;
 
 	/**
 	 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) with the trust store and client certificate.
@@ -207,12 +220,12 @@ public class PepperpyHttpClientProperties {
 	 * Longest time closing the application waits for calls in flight before closing the connection pool.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+	private @Nullable Duration shutdownGracePeriod;
 
 	/**
 	 * Whether HTTP/2 is offered, with HTTP/1.1 as fallback.
 	 */
-	private boolean http2;
+	private @Nullable Boolean http2;
 
 	/**
 	 * Connection pool of the client.
@@ -248,67 +261,67 @@ public class PepperpyHttpClientProperties {
 		this.headers = headers;
 	}
 
-	public Duration getTimeout() {
+	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
-	public void setTimeout(Duration timeout) {
+	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
 	}
 
-	public Duration getConnectTimeout() {
+	public @Nullable Duration getConnectTimeout() {
 		return this.connectTimeout;
 	}
 
-	public void setConnectTimeout(Duration connectTimeout) {
+	public void setConnectTimeout(@Nullable Duration connectTimeout) {
 		this.connectTimeout = connectTimeout;
 	}
 
-	public int getRetries() {
+	public @Nullable Integer getRetries() {
 		return this.retries;
 	}
 
-	public void setRetries(int retries) {
+	public void setRetries(@Nullable Integer retries) {
 		this.retries = retries;
 	}
 
-	public Duration getRetryDelay() {
+	public @Nullable Duration getRetryDelay() {
 		return this.retryDelay;
 	}
 
-	public void setRetryDelay(Duration retryDelay) {
+	public void setRetryDelay(@Nullable Duration retryDelay) {
 		this.retryDelay = retryDelay;
 	}
 
-	public boolean isVerifySsl() {
+	public @Nullable Boolean getVerifySsl() {
 		return this.verifySsl;
 	}
 
-	public void setVerifySsl(boolean verifySsl) {
+	public void setVerifySsl(@Nullable Boolean verifySsl) {
 		this.verifySsl = verifySsl;
 	}
 
-	public ResponseFormat getResponseFormat() {
+	public @Nullable ResponseFormat getResponseFormat() {
 		return this.responseFormat;
 	}
 
-	public void setResponseFormat(ResponseFormat responseFormat) {
+	public void setResponseFormat(@Nullable ResponseFormat responseFormat) {
 		this.responseFormat = responseFormat;
 	}
 
-	public boolean isRaiseForStatus() {
+	public @Nullable Boolean getRaiseForStatus() {
 		return this.raiseForStatus;
 	}
 
-	public void setRaiseForStatus(boolean raiseForStatus) {
+	public void setRaiseForStatus(@Nullable Boolean raiseForStatus) {
 		this.raiseForStatus = raiseForStatus;
 	}
 
-	public int getMaxRateLimit() {
+	public @Nullable Integer getMaxRateLimit() {
 		return this.maxRateLimit;
 	}
 
-	public void setMaxRateLimit(int maxRateLimit) {
+	public void setMaxRateLimit(@Nullable Integer maxRateLimit) {
 		this.maxRateLimit = maxRateLimit;
 	}
 
@@ -336,11 +349,11 @@ public class PepperpyHttpClientProperties {
 		this.nonProxyHosts = nonProxyHosts;
 	}
 
-	public DataSize getMaxInMemorySize() {
+	public @Nullable DataSize getMaxInMemorySize() {
 		return this.maxInMemorySize;
 	}
 
-	public void setMaxInMemorySize(DataSize maxInMemorySize) {
+	public void setMaxInMemorySize(@Nullable DataSize maxInMemorySize) {
 		this.maxInMemorySize = maxInMemorySize;
 	}
 
@@ -352,67 +365,67 @@ public class PepperpyHttpClientProperties {
 		this.deadline = deadline;
 	}
 
-	public Set<Integer> getRetryOnStatus() {
+	public @Nullable Set<Integer> getRetryOnStatus() {
 		return this.retryOnStatus;
 	}
 
-	public void setRetryOnStatus(Set<Integer> retryOnStatus) {
+	public void setRetryOnStatus(@Nullable Set<Integer> retryOnStatus) {
 		this.retryOnStatus = retryOnStatus;
 	}
 
-	public boolean isRetryNonIdempotent() {
+	public @Nullable Boolean getRetryNonIdempotent() {
 		return this.retryNonIdempotent;
 	}
 
-	public void setRetryNonIdempotent(boolean retryNonIdempotent) {
+	public void setRetryNonIdempotent(@Nullable Boolean retryNonIdempotent) {
 		this.retryNonIdempotent = retryNonIdempotent;
 	}
 
-	public double getRetryBackoffMultiplier() {
+	public @Nullable Double getRetryBackoffMultiplier() {
 		return this.retryBackoffMultiplier;
 	}
 
-	public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
+	public void setRetryBackoffMultiplier(@Nullable Double retryBackoffMultiplier) {
 		this.retryBackoffMultiplier = retryBackoffMultiplier;
 	}
 
-	public Duration getRetryMaxDelay() {
+	public @Nullable Duration getRetryMaxDelay() {
 		return this.retryMaxDelay;
 	}
 
-	public void setRetryMaxDelay(Duration retryMaxDelay) {
+	public void setRetryMaxDelay(@Nullable Duration retryMaxDelay) {
 		this.retryMaxDelay = retryMaxDelay;
 	}
 
-	public Duration getRetryJitter() {
+	public @Nullable Duration getRetryJitter() {
 		return this.retryJitter;
 	}
 
-	public void setRetryJitter(Duration retryJitter) {
+	public void setRetryJitter(@Nullable Duration retryJitter) {
 		this.retryJitter = retryJitter;
 	}
 
-	public Duration getRetryAfterMax() {
+	public @Nullable Duration getRetryAfterMax() {
 		return this.retryAfterMax;
 	}
 
-	public void setRetryAfterMax(Duration retryAfterMax) {
+	public void setRetryAfterMax(@Nullable Duration retryAfterMax) {
 		this.retryAfterMax = retryAfterMax;
 	}
 
-	public int getRetryBudgetPercent() {
+	public @Nullable Integer getRetryBudgetPercent() {
 		return this.retryBudgetPercent;
 	}
 
-	public void setRetryBudgetPercent(int retryBudgetPercent) {
+	public void setRetryBudgetPercent(@Nullable Integer retryBudgetPercent) {
 		this.retryBudgetPercent = retryBudgetPercent;
 	}
 
-	public int getRetryBudgetMinPerSecond() {
+	public @Nullable Integer getRetryBudgetMinPerSecond() {
 		return this.retryBudgetMinPerSecond;
 	}
 
-	public void setRetryBudgetMinPerSecond(int retryBudgetMinPerSecond) {
+	public void setRetryBudgetMinPerSecond(@Nullable Integer retryBudgetMinPerSecond) {
 		this.retryBudgetMinPerSecond = retryBudgetMinPerSecond;
 	}
 
@@ -432,43 +445,43 @@ public class PepperpyHttpClientProperties {
 		this.redactQueryParams = redactQueryParams;
 	}
 
-	public boolean isMetricsEnabled() {
+	public @Nullable Boolean getMetricsEnabled() {
 		return this.metricsEnabled;
 	}
 
-	public void setMetricsEnabled(boolean metricsEnabled) {
+	public void setMetricsEnabled(@Nullable Boolean metricsEnabled) {
 		this.metricsEnabled = metricsEnabled;
 	}
 
-	public boolean isMetricsPerAttempt() {
+	public @Nullable Boolean getMetricsPerAttempt() {
 		return this.metricsPerAttempt;
 	}
 
-	public void setMetricsPerAttempt(boolean metricsPerAttempt) {
+	public void setMetricsPerAttempt(@Nullable Boolean metricsPerAttempt) {
 		this.metricsPerAttempt = metricsPerAttempt;
 	}
 
-	public boolean isObservationEnabled() {
+	public @Nullable Boolean getObservationEnabled() {
 		return this.observationEnabled;
 	}
 
-	public void setObservationEnabled(boolean observationEnabled) {
+	public void setObservationEnabled(@Nullable Boolean observationEnabled) {
 		this.observationEnabled = observationEnabled;
 	}
 
-	public boolean isFollowRedirects() {
+	public @Nullable Boolean getFollowRedirects() {
 		return this.followRedirects;
 	}
 
-	public void setFollowRedirects(boolean followRedirects) {
+	public void setFollowRedirects(@Nullable Boolean followRedirects) {
 		this.followRedirects = followRedirects;
 	}
 
-	public int getMaxRedirects() {
+	public @Nullable Integer getMaxRedirects() {
 		return this.maxRedirects;
 	}
 
-	public void setMaxRedirects(int maxRedirects) {
+	public void setMaxRedirects(@Nullable Integer maxRedirects) {
 		this.maxRedirects = maxRedirects;
 	}
 
@@ -488,19 +501,19 @@ public class PepperpyHttpClientProperties {
 		this.interceptors = interceptors;
 	}
 
-	public Duration getShutdownGracePeriod() {
+	public @Nullable Duration getShutdownGracePeriod() {
 		return this.shutdownGracePeriod;
 	}
 
-	public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+	public void setShutdownGracePeriod(@Nullable Duration shutdownGracePeriod) {
 		this.shutdownGracePeriod = shutdownGracePeriod;
 	}
 
-	public boolean isHttp2() {
+	public @Nullable Boolean getHttp2() {
 		return this.http2;
 	}
 
-	public void setHttp2(boolean http2) {
+	public void setHttp2(@Nullable Boolean http2) {
 		this.http2 = http2;
 	}
 

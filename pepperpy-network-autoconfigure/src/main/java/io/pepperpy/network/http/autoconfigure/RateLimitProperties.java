@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
- * Where a client's {@code max-rate-limit} is kept ({@code rate-limit.*}): in this JVM, or shared through Redis.
+ * Where a client's {@code max-rate-limit} is kept ({@code rate-limit.*}): in this JVM, or shared through Redis. A
+ * property that is not set ({@code null}) takes its value from {@link RateLimit#DEFAULTS}.
  */
 public class RateLimitProperties {
 
@@ -17,18 +18,18 @@ public class RateLimitProperties {
 	 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
 	 * the key allow it together).
 	 */
-	private RateLimit.Backend backend = RateLimit.Backend.LOCAL;
+	private RateLimit.@Nullable Backend backend;
 
 	/**
 	 * Shared limit in Redis, used when the backend is redis.
 	 */
 	private final Redis redis = new Redis();
 
-	public RateLimit.Backend getBackend() {
+	public RateLimit.@Nullable Backend getBackend() {
 		return this.backend;
 	}
 
-	public void setBackend(RateLimit.Backend backend) {
+	public void setBackend(RateLimit.@Nullable Backend backend) {
 		this.backend = backend;
 	}
 
@@ -51,13 +52,13 @@ public class RateLimitProperties {
 		 * Instances expected to share the limit; while Redis is unreachable each allows max-rate-limit divided by
 		 * this.
 		 */
-		private int expectedInstances = 2;
+		private @Nullable Integer expectedInstances;
 
 		/**
 		 * Longest wait for one Redis command before the call falls back to the local share.
 		 */
 		@DurationUnit(ChronoUnit.MILLIS)
-		private Duration commandTimeout = Duration.ofMillis(200);
+		private @Nullable Duration commandTimeout;
 
 		public @Nullable String getKey() {
 			return this.key;
@@ -67,19 +68,19 @@ public class RateLimitProperties {
 			this.key = key;
 		}
 
-		public int getExpectedInstances() {
+		public @Nullable Integer getExpectedInstances() {
 			return this.expectedInstances;
 		}
 
-		public void setExpectedInstances(int expectedInstances) {
+		public void setExpectedInstances(@Nullable Integer expectedInstances) {
 			this.expectedInstances = expectedInstances;
 		}
 
-		public Duration getCommandTimeout() {
+		public @Nullable Duration getCommandTimeout() {
 			return this.commandTimeout;
 		}
 
-		public void setCommandTimeout(Duration commandTimeout) {
+		public void setCommandTimeout(@Nullable Duration commandTimeout) {
 			this.commandTimeout = commandTimeout;
 		}
 

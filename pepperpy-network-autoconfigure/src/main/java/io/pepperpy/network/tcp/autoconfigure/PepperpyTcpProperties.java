@@ -3,7 +3,6 @@ package io.pepperpy.network.tcp.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -41,14 +40,6 @@ public class PepperpyTcpProperties extends TcpClientProperties implements Valida
 	public boolean supports(Class<?> type) {
 		return PepperpyTcpProperties.class.isAssignableFrom(type);
 	}
-
-	/**
-	 * Properties checked one by one, for the default client and each named client.
-	 */
-	private static final String[] CHECKED = { "port", "connectTimeout", "readTimeout", "writeTimeout", "deadline",
-			"framing", "delimiter", "lengthFieldLength", "maxFrameLength", "poolSize", "poolIdleTime", "retries",
-			"retryDelay", "retryBackoffMultiplier", "retryMaxDelay", "retryJitter", "maxRateLimit",
-			"rateLimitTimeout" };
 
 	/**
 	 * Check the properties of the default client and of each named client as {@link TcpClientPropertiesMapper}

@@ -18,6 +18,11 @@ import org.springframework.util.unit.DataUnit;
  * {@code pepperpy.network.tcp.clients.<name>.*}, where a value that is not set is inherited from
  * {@code pepperpy.network.tcp.*}. Durations given as a bare number are seconds ({@code read-timeout: 5}); units
  * such as {@code 500ms} work too.
+ * <p>
+ * A property that is not set is {@code null}, and takes its value from the level above: a named client's from
+ * {@code pepperpy.network.tcp.*}, which takes it from {@link io.pepperpy.network.tcp.TcpConfig}'s defaults, the one
+ * place they are written (the configuration metadata repeats them for the IDE, and a test pins that both agree).
+ * There is no base class shared with the HTTP client's properties; its Javadoc says why.
  */
 public class TcpClientProperties {
 
@@ -35,19 +40,19 @@ public class TcpClientProperties {
 	 * Longest time to establish a connection, TLS handshake included, or to wait for a free pooled one.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration connectTimeout = Duration.ofSeconds(10);
+	private @Nullable Duration connectTimeout;
 
 	/**
 	 * Longest wait for the response frame once the request is written, or between two frames of a stream.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration readTimeout = Duration.ofSeconds(30);
+	private @Nullable Duration readTimeout;
 
 	/**
 	 * Longest time to write one frame to the socket.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration writeTimeout = Duration.ofSeconds(30);
+	private @Nullable Duration writeTimeout;
 
 	/**
 	 * Longest time a whole exchange may take, rate-limit waits, retries and backoff included; none by default.
@@ -58,12 +63,12 @@ public class TcpClientProperties {
 	/**
 	 * Whether connections use TLS.
 	 */
-	private boolean tls;
+	private @Nullable Boolean tls;
 
 	/**
 	 * Whether TLS certificates and host names are verified.
 	 */
-	private boolean verifySsl = true;
+	private @Nullable Boolean verifySsl;
 
 	/**
 	 * Name of the SSL bundle (spring.ssl.bundle.*) with the key and trust material; setting it turns TLS on.
@@ -73,7 +78,7 @@ public class TcpClientProperties {
 	/**
 	 * How the byte stream is cut into frames.
 	 */
-	private Framing framing = Framing.LINE;
+	private @Nullable Framing framing;
 
 	/**
 	 * End of a frame when framing is delimiter, sent as UTF-8; a line feed by default.
@@ -83,67 +88,67 @@ public class TcpClientProperties {
 	/**
 	 * Size in bytes of the big-endian length prefix when framing is length-prefixed: 1, 2 or 4.
 	 */
-	private int lengthFieldLength = 4;
+	private @Nullable Integer lengthFieldLength;
 
 	/**
 	 * Largest frame sent or accepted; a larger one fails the exchange.
 	 */
 	@DataSizeUnit(DataUnit.BYTES)
-	private DataSize maxFrameLength = DataSize.ofMegabytes(1);
+	private @Nullable DataSize maxFrameLength;
 
 	/**
 	 * Most connections open at once; exchanges beyond it wait for a free one.
 	 */
-	private int poolSize = 16;
+	private @Nullable Integer poolSize;
 
 	/**
 	 * Longest time a pooled connection stays open unused.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration poolIdleTime = Duration.ofSeconds(60);
+	private @Nullable Duration poolIdleTime;
 
 	/**
 	 * Whether TCP keep-alive probes are sent on idle connections.
 	 */
-	private boolean keepAlive = true;
+	private @Nullable Boolean keepAlive;
 
 	/**
 	 * Retries after the first attempt; failures to connect are always retried, others only for idempotent exchanges.
 	 */
-	private int retries = 3;
+	private @Nullable Integer retries;
 
 	/**
 	 * Delay before the first retry or reconnect.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryDelay = Duration.ofMillis(100);
+	private @Nullable Duration retryDelay;
 
 	/**
 	 * Factor applied to the delay after each retry; 1 keeps the delay fixed.
 	 */
-	private double retryBackoffMultiplier = 2.0;
+	private @Nullable Double retryBackoffMultiplier;
 
 	/**
 	 * Longest delay between attempts.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryMaxDelay = Duration.ofSeconds(5);
+	private @Nullable Duration retryMaxDelay;
 
 	/**
 	 * Largest random amount added to or subtracted from each delay.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
-	private Duration retryJitter = Duration.ZERO;
+	private @Nullable Duration retryJitter;
 
 	/**
 	 * Whether every exchange is safe to repeat, so that it is retried even after the request was sent.
 	 */
-	private boolean idempotent;
+	private @Nullable Boolean idempotent;
 
 	/**
 	 * Most exchanges per second, retries included; 0 means no limit.
 	 */
-	private int maxRateLimit;
+	private @Nullable Integer maxRateLimit;
 
 	/**
 	 * Longest time an exchange waits for a rate-limit permit; defaults to the deadline, or the read timeout when no deadline is set.
@@ -173,27 +178,27 @@ public class TcpClientProperties {
 		this.port = port;
 	}
 
-	public Duration getConnectTimeout() {
+	public @Nullable Duration getConnectTimeout() {
 		return this.connectTimeout;
 	}
 
-	public void setConnectTimeout(Duration connectTimeout) {
+	public void setConnectTimeout(@Nullable Duration connectTimeout) {
 		this.connectTimeout = connectTimeout;
 	}
 
-	public Duration getReadTimeout() {
+	public @Nullable Duration getReadTimeout() {
 		return this.readTimeout;
 	}
 
-	public void setReadTimeout(Duration readTimeout) {
+	public void setReadTimeout(@Nullable Duration readTimeout) {
 		this.readTimeout = readTimeout;
 	}
 
-	public Duration getWriteTimeout() {
+	public @Nullable Duration getWriteTimeout() {
 		return this.writeTimeout;
 	}
 
-	public void setWriteTimeout(Duration writeTimeout) {
+	public void setWriteTimeout(@Nullable Duration writeTimeout) {
 		this.writeTimeout = writeTimeout;
 	}
 
@@ -205,19 +210,19 @@ public class TcpClientProperties {
 		this.deadline = deadline;
 	}
 
-	public boolean isTls() {
+	public @Nullable Boolean getTls() {
 		return this.tls;
 	}
 
-	public void setTls(boolean tls) {
+	public void setTls(@Nullable Boolean tls) {
 		this.tls = tls;
 	}
 
-	public boolean isVerifySsl() {
+	public @Nullable Boolean getVerifySsl() {
 		return this.verifySsl;
 	}
 
-	public void setVerifySsl(boolean verifySsl) {
+	public void setVerifySsl(@Nullable Boolean verifySsl) {
 		this.verifySsl = verifySsl;
 	}
 
@@ -229,11 +234,11 @@ public class TcpClientProperties {
 		this.sslBundle = sslBundle;
 	}
 
-	public Framing getFraming() {
+	public @Nullable Framing getFraming() {
 		return this.framing;
 	}
 
-	public void setFraming(Framing framing) {
+	public void setFraming(@Nullable Framing framing) {
 		this.framing = framing;
 	}
 
@@ -245,99 +250,99 @@ public class TcpClientProperties {
 		this.delimiter = delimiter;
 	}
 
-	public int getLengthFieldLength() {
+	public @Nullable Integer getLengthFieldLength() {
 		return this.lengthFieldLength;
 	}
 
-	public void setLengthFieldLength(int lengthFieldLength) {
+	public void setLengthFieldLength(@Nullable Integer lengthFieldLength) {
 		this.lengthFieldLength = lengthFieldLength;
 	}
 
-	public DataSize getMaxFrameLength() {
+	public @Nullable DataSize getMaxFrameLength() {
 		return this.maxFrameLength;
 	}
 
-	public void setMaxFrameLength(DataSize maxFrameLength) {
+	public void setMaxFrameLength(@Nullable DataSize maxFrameLength) {
 		this.maxFrameLength = maxFrameLength;
 	}
 
-	public int getPoolSize() {
+	public @Nullable Integer getPoolSize() {
 		return this.poolSize;
 	}
 
-	public void setPoolSize(int poolSize) {
+	public void setPoolSize(@Nullable Integer poolSize) {
 		this.poolSize = poolSize;
 	}
 
-	public Duration getPoolIdleTime() {
+	public @Nullable Duration getPoolIdleTime() {
 		return this.poolIdleTime;
 	}
 
-	public void setPoolIdleTime(Duration poolIdleTime) {
+	public void setPoolIdleTime(@Nullable Duration poolIdleTime) {
 		this.poolIdleTime = poolIdleTime;
 	}
 
-	public boolean isKeepAlive() {
+	public @Nullable Boolean getKeepAlive() {
 		return this.keepAlive;
 	}
 
-	public void setKeepAlive(boolean keepAlive) {
+	public void setKeepAlive(@Nullable Boolean keepAlive) {
 		this.keepAlive = keepAlive;
 	}
 
-	public int getRetries() {
+	public @Nullable Integer getRetries() {
 		return this.retries;
 	}
 
-	public void setRetries(int retries) {
+	public void setRetries(@Nullable Integer retries) {
 		this.retries = retries;
 	}
 
-	public Duration getRetryDelay() {
+	public @Nullable Duration getRetryDelay() {
 		return this.retryDelay;
 	}
 
-	public void setRetryDelay(Duration retryDelay) {
+	public void setRetryDelay(@Nullable Duration retryDelay) {
 		this.retryDelay = retryDelay;
 	}
 
-	public double getRetryBackoffMultiplier() {
+	public @Nullable Double getRetryBackoffMultiplier() {
 		return this.retryBackoffMultiplier;
 	}
 
-	public void setRetryBackoffMultiplier(double retryBackoffMultiplier) {
+	public void setRetryBackoffMultiplier(@Nullable Double retryBackoffMultiplier) {
 		this.retryBackoffMultiplier = retryBackoffMultiplier;
 	}
 
-	public Duration getRetryMaxDelay() {
+	public @Nullable Duration getRetryMaxDelay() {
 		return this.retryMaxDelay;
 	}
 
-	public void setRetryMaxDelay(Duration retryMaxDelay) {
+	public void setRetryMaxDelay(@Nullable Duration retryMaxDelay) {
 		this.retryMaxDelay = retryMaxDelay;
 	}
 
-	public Duration getRetryJitter() {
+	public @Nullable Duration getRetryJitter() {
 		return this.retryJitter;
 	}
 
-	public void setRetryJitter(Duration retryJitter) {
+	public void setRetryJitter(@Nullable Duration retryJitter) {
 		this.retryJitter = retryJitter;
 	}
 
-	public boolean isIdempotent() {
+	public @Nullable Boolean getIdempotent() {
 		return this.idempotent;
 	}
 
-	public void setIdempotent(boolean idempotent) {
+	public void setIdempotent(@Nullable Boolean idempotent) {
 		this.idempotent = idempotent;
 	}
 
-	public int getMaxRateLimit() {
+	public @Nullable Integer getMaxRateLimit() {
 		return this.maxRateLimit;
 	}
 
-	public void setMaxRateLimit(int maxRateLimit) {
+	public void setMaxRateLimit(@Nullable Integer maxRateLimit) {
 		this.maxRateLimit = maxRateLimit;
 	}
 

@@ -3,7 +3,6 @@ package io.pepperpy.network.tcp.autoconfigure;
 import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.tcp.TcpConfig;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
@@ -30,29 +29,28 @@ final class TcpClientPropertiesMapper {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getHost).to(builder::host);
 		map.from(properties::getPort).to(builder::port);
-		map.from(properties::getConnectTimeout).always().to(builder::connectTimeout);
-		map.from(properties::getReadTimeout).always().to(builder::readTimeout);
-		map.from(properties::getWriteTimeout).always().to(builder::writeTimeout);
+		map.from(properties::getConnectTimeout).to(builder::connectTimeout);
+		map.from(properties::getReadTimeout).to(builder::readTimeout);
+		map.from(properties::getWriteTimeout).to(builder::writeTimeout);
 		map.from(properties::getDeadline).to(builder::deadline);
-		map.from(properties::isTls).to(builder::tls);
-		map.from(properties::isVerifySsl).to(builder::verifySsl);
+		map.from(properties::getTls).to(builder::tls);
+		map.from(properties::getVerifySsl).to(builder::verifySsl);
 		map.from(properties::getSslBundle).to(builder::sslBundle);
-		map.from(properties::getFraming).always().to(builder::framing);
+		map.from(properties::getFraming).to(builder::framing);
 		map.from(properties::getDelimiter).to(builder::delimiter);
 		map.from(properties::getLengthFieldLength).to(builder::lengthFieldLength);
 		map.from(properties::getMaxFrameLength)
-			.always()
 			.as(TcpClientPropertiesMapper::bytes)
 			.to(builder::maxFrameLength);
 		map.from(properties::getPoolSize).to(builder::poolSize);
-		map.from(properties::getPoolIdleTime).always().to(builder::poolIdleTime);
-		map.from(properties::isKeepAlive).to(builder::keepAlive);
+		map.from(properties::getPoolIdleTime).to(builder::poolIdleTime);
+		map.from(properties::getKeepAlive).to(builder::keepAlive);
 		map.from(properties::getRetries).to(builder::retries);
-		map.from(properties::getRetryDelay).always().to(builder::retryDelay);
+		map.from(properties::getRetryDelay).to(builder::retryDelay);
 		map.from(properties::getRetryBackoffMultiplier).to(builder::retryBackoffMultiplier);
-		map.from(properties::getRetryMaxDelay).always().to(builder::retryMaxDelay);
-		map.from(properties::getRetryJitter).always().to(builder::retryJitter);
-		map.from(properties::isIdempotent).to(builder::idempotent);
+		map.from(properties::getRetryMaxDelay).to(builder::retryMaxDelay);
+		map.from(properties::getRetryJitter).to(builder::retryJitter);
+		map.from(properties::getIdempotent).to(builder::idempotent);
 		map.from(properties::getCircuitBreaker).as(CircuitBreakerProperties::toSettings).to(builder::circuitBreaker);
 		map.from(properties::getMaxRateLimit).to(builder::maxRateLimit);
 		map.from(properties::getRateLimitTimeout).to(builder::rateLimitTimeout);
@@ -88,8 +86,8 @@ final class TcpClientPropertiesMapper {
 		}, errors);
 	}
 
-	private static int bytes(@Nullable DataSize size) {
-		return (size != null) ? (int) Math.min(Integer.MAX_VALUE, size.toBytes()) : 0;
+	private static int bytes(DataSize size) {
+		return (int) Math.min(Integer.MAX_VALUE, size.toBytes());
 	}
 
 }

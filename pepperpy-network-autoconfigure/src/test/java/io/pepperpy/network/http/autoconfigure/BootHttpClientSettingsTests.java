@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.JettyClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
@@ -51,6 +53,37 @@ class BootHttpClientSettingsTests {
 				assertThat(context.getBean("ownHttpClient", HttpClient.class).config().timeouts().connect()).hasSeconds(2);
 				assertThat(context.getBean("inheritingHttpClient", HttpClient.class).config().timeouts().connect())
 					.hasSeconds(3);
+			});
+	}
+
+	@Test
+	void bootsMappedSettingsBeanIsTheLevelUnderTheClients() {
+		this.contextRunner
+			.withBean(HttpClientSettings.class,
+					() -> HttpClientSettings.defaults().withConnectTimeout(Duration.ofSeconds(4)))
+			.withPropertyValues("spring.http.clients.connect-timeout=3s",
+					"pepperpy.network.http.clients.own.connect-timeout=2s",
+					"pepperpy.network.http.clients.inheriting.base-url=http://127.0.0.1")
+			.run((context) -> {
+				assertThat(context.getBean(HttpClient.class).config().timeouts().connect()).hasSeconds(4);
+				assertThat(context.getBean("ownHttpClient", HttpClient.class).config().timeouts().connect()).hasSeconds(2);
+				assertThat(context.getBean("inheritingHttpClient", HttpClient.class).config().timeouts().connect())
+					.hasSeconds(4);
+			});
+	}
+
+	@Test
+	void bootsOwnAutoConfigurationMapsTheSettings() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class))
+			.withPropertyValues("spring.http.clients.connect-timeout=3s", "pepperpy.network.http.connect-timeout=5s",
+					"pepperpy.network.http.clients.own.connect-timeout=2s",
+					"pepperpy.network.http.clients.inheriting.base-url=http://127.0.0.1")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(HttpClientSettings.class);
+				assertThat(context.getBean(HttpClient.class).config().timeouts().connect()).hasSeconds(5);
+				assertThat(context.getBean("ownHttpClient", HttpClient.class).config().timeouts().connect()).hasSeconds(2);
+				assertThat(context.getBean("inheritingHttpClient", HttpClient.class).config().timeouts().connect())
+					.hasSeconds(5);
 			});
 	}
 

@@ -193,6 +193,23 @@ class NamedHttpClientsTests {
 	}
 
 	@Test
+	void bootsSslBundleAppliesToAClientThatNamesNone() {
+		mutualTls.stubFor(get("/secure").willReturn(okJson("{\"mtls\":true}")));
+		String base = "https://localhost:" + mutualTls.httpsPort();
+		this.contextRunner
+			.withPropertyValues("spring.ssl.bundle.jks.partner.keystore.location=file:" + keyStore,
+					"spring.ssl.bundle.jks.partner.keystore.password=changeit",
+					"spring.ssl.bundle.jks.partner.keystore.type=PKCS12",
+					"spring.ssl.bundle.jks.partner.truststore.location=file:" + keyStore,
+					"spring.ssl.bundle.jks.partner.truststore.password=changeit",
+					"spring.ssl.bundle.jks.partner.truststore.type=PKCS12", "pepperpy.network.http.retries=0",
+					"spring.http.clients.ssl.bundle=partner", "pepperpy.network.http.clients.partner.base-url=" + base)
+			.run((context) -> assertThat(
+					context.getBean("partnerHttpClient", HttpClient.class).get("/secure").retrieve().block(WAIT))
+				.isEqualTo(Map.of("mtls", true)));
+	}
+
+	@Test
 	void interceptorsAreGlobalUnlessAClientListsThem() {
 		this.contextRunner.withUserConfiguration(InterceptorsConfiguration.class)
 			.withPropertyValues("pepperpy.network.http.clients.a.base-url=" + http() + "/a",

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -57,6 +58,21 @@ class ObservationConventionTests {
 					.that()
 					.hasLowCardinalityKeyValue("client.name", "default")
 					.hasLowCardinalityKeyValue("uri", "/users/{id}");
+			});
+	}
+
+	@Test
+	void theNameBootMappedIsUsed() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.base-url=http://127.0.0.1:" + server.port())
+			.withBean(ObservationProperties.class, () -> {
+				ObservationProperties properties = new ObservationProperties();
+				properties.getHttp().getClient().getRequests().setName("mapped.requests");
+				return properties;
+			})
+			.run((context) -> {
+				context.getBean(HttpClient.class).get("/users/{id}", 1).retrieve().block(Duration.ofSeconds(10));
+				assertThat(this.observations).hasObservationWithNameEqualTo("mapped.requests");
 			});
 	}
 
