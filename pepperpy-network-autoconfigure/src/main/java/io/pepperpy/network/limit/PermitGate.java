@@ -50,7 +50,7 @@ public interface PermitGate {
 	 * @param logger where a shared gate logs its fall-back and recovery
 	 * @return the gate
 	 */
-	static PermitGate create(RateLimitSettings settings, @Nullable Object redisConnection, RateLimitListener listener,
+	static PermitGate create(GateSettings settings, @Nullable Object redisConnection, RateLimitListener listener,
 			org.slf4j.Logger logger) {
 		if (settings.shared()) {
 			if (redisConnection == null) {

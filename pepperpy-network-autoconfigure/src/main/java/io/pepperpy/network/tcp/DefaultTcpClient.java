@@ -386,7 +386,7 @@ final class DefaultTcpClient implements TcpClient {
 		@Override
 		public Mono<byte[]> retrieve() {
 			return TcpExchange.assemble(new TcpExchange(DefaultTcpClient.this,
-					new TcpExchange.Call(this.request, this.idempotent, this.retries, this.readTimeout,
+					new TcpExchange.Request(this.request, this.idempotent, this.retries, this.readTimeout,
 							this.deadline)));
 		}
 

@@ -30,11 +30,11 @@ final class TcpExchange extends Mono<byte[]> {
 
 	private final DefaultTcpClient client;
 
-	private final Call call;
+	private final Request request;
 
-	TcpExchange(DefaultTcpClient client, Call call) {
+	TcpExchange(DefaultTcpClient client, Request request) {
 		this.client = client;
-		this.call = call;
+		this.request = request;
 	}
 
 	/** Apply Reactor's assembly hooks (debug traces), as Reactor's own operators do. */
@@ -44,7 +44,7 @@ final class TcpExchange extends Mono<byte[]> {
 
 	@Override
 	public void subscribe(CoreSubscriber<? super byte[]> actual) {
-		Execution execution = new Execution(this.call, actual);
+		Execution execution = new Execution(this.request, actual);
 		actual.onSubscribe(execution);
 		execution.start();
 	}
@@ -52,7 +52,7 @@ final class TcpExchange extends Mono<byte[]> {
 	/**
 	 * What one exchange needs, worked out once from its spec.
 	 */
-	record Call(byte[] request, boolean idempotent, int retries, Duration readTimeout,
+	record Request(byte[] frame, boolean idempotent, int retries, Duration readTimeout,
 			@Nullable Duration deadline) {
 
 	}
@@ -66,7 +66,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private static final AtomicIntegerFieldUpdater<Execution> DONE = AtomicIntegerFieldUpdater
 			.newUpdater(Execution.class, "done");
 
-		private final Call call;
+		private final Request request;
 
 		private final long startNanos = System.nanoTime();
 
@@ -87,10 +87,10 @@ final class TcpExchange extends Mono<byte[]> {
 		/** The Reactor composition that took over, for cancellation. */
 		private volatile @Nullable Subscription composed;
 
-		Execution(Call call, CoreSubscriber<? super byte[]> actual) {
+		Execution(Request request, CoreSubscriber<? super byte[]> actual) {
 			super(actual);
-			this.call = call;
-			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
+			this.request = request;
+			this.deadlineNanos = (request.deadline() != null) ? this.startNanos + request.deadline().toNanos()
 					: Long.MAX_VALUE;
 		}
 
@@ -99,7 +99,7 @@ final class TcpExchange extends Mono<byte[]> {
 				return;
 			}
 			try {
-				TcpExchange.this.client.codec.check(this.call.request());
+				TcpExchange.this.client.codec.check(this.request.frame());
 			}
 			catch (TcpErrors.FrameTooLargeException ex) {
 				NetworkException error = TcpErrors.translate(ex, EXCHANGE, TcpExchange.this.client.config);
@@ -107,14 +107,14 @@ final class TcpExchange extends Mono<byte[]> {
 				finish(error);
 				return;
 			}
-			if (this.call.deadline() == null && TcpExchange.this.client.limiter.isOpen()
+			if (this.request.deadline() == null && TcpExchange.this.client.limiter.isOpen()
 					&& TcpExchange.this.client.circuit == null) {
 				TcpChannel idle = TcpExchange.this.client.pool.pollIdle();
 				if (idle != null) {
 					this.attempt++;
 					FirstAttempt first = new FirstAttempt();
 					this.first = first;
-					idle.start(first, this.call.request(), TcpExchange.this.client.pool);
+					idle.start(first, this.request.frame(), TcpExchange.this.client.pool);
 					if (isCancelled()) {
 						first.cancel();
 					}
@@ -122,8 +122,8 @@ final class TcpExchange extends Mono<byte[]> {
 				}
 			}
 			Mono<byte[]> result = attemptWithRetries();
-			if (this.call.deadline() != null) {
-				result = result.timeout(this.call.deadline(), Mono.error(this::deadlineExceeded));
+			if (this.request.deadline() != null) {
+				result = result.timeout(this.request.deadline(), Mono.error(this::deadlineExceeded));
 			}
 			compose(result);
 		}
@@ -169,7 +169,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private final class FirstAttempt extends TcpChannel.Pending {
 
 			FirstAttempt() {
-				super(TcpExchange.this.client.config.writeTimeout(), Execution.this.call.readTimeout());
+				super(TcpExchange.this.client.config.writeTimeout(), Execution.this.request.readTimeout());
 			}
 
 			@Override
@@ -187,7 +187,7 @@ final class TcpExchange extends Mono<byte[]> {
 			void failed(Throwable error) {
 				Execution.this.first = null;
 				NetworkException failure = attemptFailed(error);
-				if (Execution.this.call.retries() == 0) {
+				if (Execution.this.request.retries() == 0) {
 					finish(failure);
 					return;
 				}
@@ -221,7 +221,7 @@ final class TcpExchange extends Mono<byte[]> {
 			TcpExchange.this.client.metrics.succeeded(nanos);
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} sent {} bytes, received {} bytes in {} ms (attempt {})",
-						EXCHANGE, TcpExchange.this.client.config.address(), this.call.request().length,
+						EXCHANGE, TcpExchange.this.client.config.address(), this.request.frame().length,
 						response.length, nanos / 1_000_000, this.attempt);
 			}
 			complete(response);
@@ -275,7 +275,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private Mono<byte[]> exchangeOn(TcpChannel channel) {
 			return Mono.create((sink) -> {
 				TcpChannel.Pending exchange = new TcpChannel.Pending(TcpExchange.this.client.config.writeTimeout(),
-						this.call.readTimeout()) {
+						this.request.readTimeout()) {
 
 					@Override
 					void sending() {
@@ -293,7 +293,7 @@ final class TcpExchange extends Mono<byte[]> {
 					}
 
 				};
-				channel.start(exchange, this.call.request(), TcpExchange.this.client.pool);
+				channel.start(exchange, this.request.frame(), TcpExchange.this.client.pool);
 				sink.onCancel(exchange::cancel);
 			});
 		}
@@ -304,7 +304,7 @@ final class TcpExchange extends Mono<byte[]> {
 			TcpExchange.this.client.metrics.error(network.kind());
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} attempt {} failed ({} request bytes {}): {}", EXCHANGE,
-						config.address(), this.attempt, this.call.request().length,
+						config.address(), this.attempt, this.request.frame().length,
 						this.sent ? "sent" : "not sent", network.getMessage());
 			}
 			return network;
@@ -326,7 +326,7 @@ final class TcpExchange extends Mono<byte[]> {
 		 */
 		Mono<byte[]> attemptWithRetries() {
 			Mono<byte[]> attempt = attempt();
-			if (this.call.retries() == 0) {
+			if (this.request.retries() == 0) {
 				return attempt.onErrorMap(this::attemptFailed);
 			}
 			return attempt.onErrorResume(
@@ -341,18 +341,18 @@ final class TcpExchange extends Mono<byte[]> {
 				case CONNECT, TIMEOUT, PROTOCOL, IO -> true;
 				default -> false;
 			};
-			if (!retryable || this.attempt > this.call.retries()) {
+			if (!retryable || this.attempt > this.request.retries()) {
 				return Mono.error(failure);
 			}
-			if (this.sent && !this.call.idempotent()) {
+			if (this.sent && !this.request.idempotent()) {
 				return Mono.error(refused(network, "the request may have reached the server and the exchange is not "
 						+ "idempotent: mark it with exchange(bytes).idempotent() or set idempotent: true"));
 			}
 			if (this.backOff == null) {
 				RetryPolicy configured = TcpExchange.this.client.retryPolicy;
 				int configuredRetries = TcpExchange.this.client.config.retry().maxRetries();
-				this.backOff = ((configured != null && this.call.retries() == configuredRetries)
-						? configured : TcpExchange.this.client.retryPolicy(this.call.retries())).getBackOff().start();
+				this.backOff = ((configured != null && this.request.retries() == configuredRetries)
+						? configured : TcpExchange.this.client.retryPolicy(this.request.retries())).getBackOff().start();
 			}
 			long delay = this.backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
@@ -360,7 +360,7 @@ final class TcpExchange extends Mono<byte[]> {
 			}
 			if (this.deadlineNanos != Long.MAX_VALUE && System.nanoTime() + delay * 1_000_000 >= this.deadlineNanos) {
 				return Mono.error(refused(network, "the next attempt, in " + delay
-						+ " ms, would start after the deadline of " + this.call.deadline().toMillis() + " ms"));
+						+ " ms, would start after the deadline of " + this.request.deadline().toMillis() + " ms"));
 			}
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} attempt {} failed ({}), retrying in {} ms", EXCHANGE,
@@ -381,8 +381,8 @@ final class TcpExchange extends Mono<byte[]> {
 			TcpConfig config = TcpExchange.this.client.config;
 			return NetworkException.of(NetworkException.Kind.TIMEOUT,
 					EXCHANGE + " " + config.address() + " did not complete within its deadline of "
-							+ this.call.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
-					EXCHANGE, config.address(), new TimeoutException("deadline " + this.call.deadline()));
+							+ this.request.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
+					EXCHANGE, config.address(), new TimeoutException("deadline " + this.request.deadline()));
 		}
 
 	}

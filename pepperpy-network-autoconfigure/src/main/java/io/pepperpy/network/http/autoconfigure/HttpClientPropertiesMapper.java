@@ -5,7 +5,7 @@ import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpConfig;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
@@ -105,10 +105,10 @@ final class HttpClientPropertiesMapper {
 				pool.getEvictionInterval());
 	}
 
-	private static RateLimit rateLimit(RateLimitProperties rateLimit) {
+	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
 		RateLimitProperties.Redis redis = rateLimit.getRedis();
-		return new RateLimit(RateLimit.DEFAULTS.maxPerSecond(), RateLimit.DEFAULTS.timeout(), rateLimit.getBackend(),
-				redis.getKey(), redis.getExpectedInstances(), redis.getCommandTimeout());
+		return new RateLimitSettings(RateLimitSettings.DEFAULTS.maxPerSecond(), RateLimitSettings.DEFAULTS.timeout(),
+				rateLimit.getBackend(), redis.getKey(), redis.getExpectedInstances(), redis.getCommandTimeout());
 	}
 
 }

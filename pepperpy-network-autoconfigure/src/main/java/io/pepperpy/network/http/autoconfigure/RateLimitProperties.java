@@ -3,7 +3,7 @@ package io.pepperpy.network.http.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationUnit;
@@ -17,18 +17,18 @@ public class RateLimitProperties {
 	 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
 	 * the key allow it together).
 	 */
-	private RateLimit.Backend backend = RateLimit.Backend.LOCAL;
+	private RateLimitSettings.Backend backend = RateLimitSettings.Backend.LOCAL;
 
 	/**
 	 * Shared limit in Redis, used when the backend is redis.
 	 */
 	private final Redis redis = new Redis();
 
-	public RateLimit.Backend getBackend() {
+	public RateLimitSettings.Backend getBackend() {
 		return this.backend;
 	}
 
-	public void setBackend(RateLimit.Backend backend) {
+	public void setBackend(RateLimitSettings.Backend backend) {
 		this.backend = backend;
 	}
 
