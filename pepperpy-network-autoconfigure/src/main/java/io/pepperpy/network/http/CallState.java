@@ -2,9 +2,9 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.internal.Deadline;
 import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
 
@@ -29,7 +29,7 @@ final class CallState<R> extends DefaultSignalListener<R> {
 
 	final long startNanos = System.nanoTime();
 
-	/** When the deadline passes, on {@link System#nanoTime()}, or {@link Long#MAX_VALUE} without one. */
+	/** When the deadline passes, on {@link System#nanoTime()}, or {@link Deadline#NONE} without one. */
 	final long deadlineNanos;
 
 	/** The {@code uri} tag, worked out once; empty when neither meters nor observations need it. */
@@ -75,7 +75,7 @@ final class CallState<R> extends DefaultSignalListener<R> {
 		this.call = call;
 		this.handler = handler;
 		this.metrics = metrics;
-		this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos() : Long.MAX_VALUE;
+		this.deadlineNanos = Deadline.at(this.startNanos, call.deadline());
 		this.uriTag = tagged ? metrics.uriTag(call.uriTemplate()) : "";
 	}
 
@@ -88,27 +88,16 @@ final class CallState<R> extends DefaultSignalListener<R> {
 		return delay;
 	}
 
-	boolean hasDeadline() {
-		return this.deadlineNanos != Long.MAX_VALUE;
-	}
-
 	/**
 	 * Return how long is left before the deadline, or {@code limit} when that is shorter (or there is none).
 	 */
 	Duration remaining(Duration limit) {
-		if (!hasDeadline()) {
-			return limit;
-		}
-		Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
-		return (remaining.compareTo(limit) < 0) ? remaining : limit;
+		return Deadline.remaining(this.deadlineNanos, limit, System.nanoTime());
 	}
 
 	NetworkException deadlineExceeded() {
-		Duration deadline = this.call.deadline();
-		return NetworkException.of(NetworkException.Kind.TIMEOUT,
-				this.call.method() + " " + this.call.displayUrl() + " did not complete within its deadline of "
-						+ deadline.toMillis() + " ms (" + this.attempt + " attempt(s))",
-				this.call.method().name(), this.call.displayUrl(), new TimeoutException("deadline " + deadline));
+		return Deadline.exceeded(this.call.method().name(), this.call.displayUrl(), this.call.deadline(),
+				this.attempt);
 	}
 
 	// The call's outcome, recorded once: on the value (a downstream that cancels after it has still succeeded), or

@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.limit.PermitGate;
-import io.pepperpy.network.limit.RateGate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -45,21 +45,11 @@ final class RateLimitOperator<T> implements Function<Mono<T>, Mono<T>> {
 		if (this.gate.isOpen()) {
 			return attempt;
 		}
-		Mono<Void> permit = this.gate.acquire(this.state.remaining(this.rateLimitTimeout))
-			.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited);
-		if (this.circuit != null) {
-			Call call = this.state.call;
-			permit = this.circuit.awaitPermit(permit, call.method().name(), call.displayUrl());
-		}
-		return permit.then(attempt);
-	}
-
-	private NetworkException rateLimited(RateGate.PermitUnavailableException ex) {
 		Call call = this.state.call;
-		return NetworkException.of(NetworkException.Kind.RATE_LIMITED,
-				call.method() + " " + call.displayUrl() + " was not sent: " + ex.getMessage()
-						+ " (rate-limit-timeout or deadline)",
-				call.method().name(), call.displayUrl(), ex);
+		return AttemptPolicy
+			.permit(this.gate, this.state.remaining(this.rateLimitTimeout), this.circuit, call.method().name(),
+					call.displayUrl())
+			.then(attempt);
 	}
 
 }

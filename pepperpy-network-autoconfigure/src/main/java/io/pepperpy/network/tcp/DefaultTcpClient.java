@@ -22,7 +22,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.limit.RateGate;
 import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
@@ -180,7 +182,11 @@ final class DefaultTcpClient implements TcpClient {
 			return connect;
 		}
 		return Mono.defer(() -> {
-			BackOffExecution backOff = retryPolicy(this.config.retry().maxRetries()).getBackOff().start();
+			RetrySettings retry = this.config.retry();
+			BackOffExecution backOff = AttemptPolicy
+				.retryPolicy(this.retryPolicy, retry, retry.maxRetries(), retry.delay())
+				.getBackOff()
+				.start();
 			return connect.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 				Throwable failure = signal.failure();
 				long delay = (failure instanceof NetworkException network
@@ -328,10 +334,6 @@ final class DefaultTcpClient implements TcpClient {
 	@Override
 	public String toString() {
 		return "TcpClient '" + this.config.name() + "' for " + this.config.address();
-	}
-
-	RetryPolicy retryPolicy(int retries) {
-		return this.config.retry().withMaxRetries(retries).toRetryPolicy();
 	}
 
 	private final class DefaultExchangeSpec implements ExchangeSpec {

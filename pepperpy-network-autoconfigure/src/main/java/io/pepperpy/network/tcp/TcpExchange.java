@@ -2,12 +2,13 @@ package io.pepperpy.network.tcp;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitGuard;
-import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.internal.AttemptPolicy;
+import io.pepperpy.network.internal.Deadline;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -15,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
-import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
@@ -90,8 +90,7 @@ final class TcpExchange extends Mono<byte[]> {
 		Execution(Request request, CoreSubscriber<? super byte[]> actual) {
 			super(actual);
 			this.request = request;
-			this.deadlineNanos = (request.deadline() != null) ? this.startNanos + request.deadline().toNanos()
-					: Long.MAX_VALUE;
+			this.deadlineNanos = Deadline.at(this.startNanos, request.deadline());
 		}
 
 		void start() {
@@ -258,16 +257,11 @@ final class TcpExchange extends Mono<byte[]> {
 						settled);
 			}
 			if (!TcpExchange.this.client.limiter.isOpen()) {
-				Mono<Void> permit = TcpExchange.this.client.limiter.acquire(maxWait())
-					.onErrorMap(RateGate.PermitUnavailableException.class,
-							(ex) -> NetworkException.of(NetworkException.Kind.RATE_LIMITED,
-									EXCHANGE + " " + config.address() + " was not sent: " + ex.getMessage()
-											+ " (rate-limit-timeout or deadline)",
-									EXCHANGE, config.address(), ex));
-				if (circuit != null) {
-					permit = circuit.awaitPermit(permit, EXCHANGE, config.address());
-				}
-				exchange = permit.then(exchange);
+				Duration maxWait = Deadline.remaining(this.deadlineNanos, config.effectiveRateLimitTimeout(),
+						System.nanoTime());
+				exchange = AttemptPolicy
+					.permit(TcpExchange.this.client.limiter, maxWait, circuit, EXCHANGE, config.address())
+					.then(exchange);
 			}
 			return exchange;
 		}
@@ -310,15 +304,6 @@ final class TcpExchange extends Mono<byte[]> {
 			return network;
 		}
 
-		private Duration maxWait() {
-			Duration maxWait = TcpExchange.this.client.config.effectiveRateLimitTimeout();
-			if (this.deadlineNanos != Long.MAX_VALUE) {
-				Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
-				maxWait = (remaining.compareTo(maxWait) < 0) ? remaining : maxWait;
-			}
-			return maxWait;
-		}
-
 		/**
 		 * The attempt, followed on a failure the policy approves by a delay and the next attempt. Written with
 		 * onErrorResume rather than retryWhen, which costs a companion publisher per exchange even when nothing
@@ -345,22 +330,25 @@ final class TcpExchange extends Mono<byte[]> {
 				return Mono.error(failure);
 			}
 			if (this.sent && !this.request.idempotent()) {
-				return Mono.error(refused(network, "the request may have reached the server and the exchange is not "
+				return Mono.error(network.withDetail("the request may have reached the server and the exchange is not "
 						+ "idempotent: mark it with exchange(bytes).idempotent() or set idempotent: true"));
 			}
 			if (this.backOff == null) {
-				RetryPolicy configured = TcpExchange.this.client.retryPolicy;
-				int configuredRetries = TcpExchange.this.client.config.retry().maxRetries();
-				this.backOff = ((configured != null && this.request.retries() == configuredRetries)
-						? configured : TcpExchange.this.client.retryPolicy(this.request.retries())).getBackOff().start();
+				RetrySettings configured = TcpExchange.this.client.config.retry();
+				this.backOff = AttemptPolicy
+					.retryPolicy(TcpExchange.this.client.retryPolicy, configured, this.request.retries(),
+							configured.delay())
+					.getBackOff()
+					.start();
 			}
 			long delay = this.backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
 				return Mono.error(failure);
 			}
-			if (this.deadlineNanos != Long.MAX_VALUE && System.nanoTime() + delay * 1_000_000 >= this.deadlineNanos) {
-				return Mono.error(refused(network, "the next attempt, in " + delay
-						+ " ms, would start after the deadline of " + this.request.deadline().toMillis() + " ms"));
+			String late = Deadline.refuseNextAttempt(this.deadlineNanos, this.request.deadline(), delay,
+					System.nanoTime());
+			if (late != null) {
+				return Mono.error(network.withDetail(late));
 			}
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} attempt {} failed ({}), retrying in {} ms", EXCHANGE,
@@ -369,20 +357,9 @@ final class TcpExchange extends Mono<byte[]> {
 			return Mono.delay(Duration.ofMillis(delay));
 		}
 
-		private NetworkException refused(NetworkException failure, String detail) {
-			NetworkException refused = NetworkException.of(failure.kind(),
-					failure.getMessage() + " (not retried: " + detail + ")", failure.method(), failure.url(),
-					failure.getCause());
-			refused.setStackTrace(failure.getStackTrace());
-			return refused;
-		}
-
 		NetworkException deadlineExceeded() {
-			TcpConfig config = TcpExchange.this.client.config;
-			return NetworkException.of(NetworkException.Kind.TIMEOUT,
-					EXCHANGE + " " + config.address() + " did not complete within its deadline of "
-							+ this.request.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
-					EXCHANGE, config.address(), new TimeoutException("deadline " + this.request.deadline()));
+			return Deadline.exceeded(EXCHANGE, TcpExchange.this.client.config.address(), this.request.deadline(),
+					this.attempt);
 		}
 
 	}
