@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptOutcome;
 import io.pepperpy.network.internal.Deadline;
 import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
@@ -15,11 +17,14 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 /**
  * The state of one call across its attempts: which attempt runs, the backoff started by the first retry, the
  * last status seen, and the deadline. It is also the listener that records the call's outcome once in
- * {@code pepperpy.http.client.calls} (one {@code tap} operator for the whole call, instead of a peek per signal).
+ * {@code pepperpy.http.client.calls} (one {@code tap} operator for the whole call, instead of a peek per signal),
+ * and how the circuit breaker counts its attempts ({@link AttemptOutcome}): an attempt is timed from when it
+ * started sending (a wait for a permit is not the partner's slowness), and one that ended with a response (a retry
+ * ordered after it, or {@code raise-for-status: false}) counts by its status.
  *
  * @param <R> the result type
  */
-final class CallState<R> extends DefaultSignalListener<R> {
+final class CallState<R> extends DefaultSignalListener<R> implements AttemptOutcome {
 
 	private static final Throwable CANCELLED = new CancellationException("cancelled");
 
@@ -98,6 +103,23 @@ final class CallState<R> extends DefaultSignalListener<R> {
 	NetworkException deadlineExceeded() {
 		return Deadline.exceeded(this.call.method().name(), this.call.displayUrl(), this.call.deadline(),
 				this.attempt);
+	}
+
+	// How the circuit breaker counts an attempt (GuardedAttempt).
+
+	@Override
+	public void admitted() {
+		this.attemptStartNanos = 0;
+	}
+
+	@Override
+	public long startNanos(long admittedNanos) {
+		return this.attemptStartNanos;
+	}
+
+	@Override
+	public void answered(CircuitGuard guard, long nanos) {
+		guard.onResponse(nanos, this.lastStatus, this.call.method().name(), this.call.displayUrl());
 	}
 
 	// The call's outcome, recorded once: on the value (a downstream that cancels after it has still succeeded), or

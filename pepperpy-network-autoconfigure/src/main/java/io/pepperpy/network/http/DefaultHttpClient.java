@@ -198,7 +198,7 @@ final class DefaultHttpClient implements HttpClient {
 				config.observability().metrics() ? meterRegistry : null, ClientMetrics.PREFIX,
 				List.of(Tag.of("client", config.name())));
 		this.retryLoop = new RetryLoop(attempt, decider, this.gate, config.effectiveRateLimitTimeout(),
-				this::isCut, (this.circuit != null) ? new CircuitBreakerStage(this.circuit) : null);
+				this::isCut, this.circuit);
 	}
 
 	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,

@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * With a circuit breaker, the wait is {@link CircuitGuard#awaitPermit}'s: an open circuit fails the attempt before
  * it takes a permit, and one that opens while the attempt waits fails it at once and gives its slot back. The
- * {@link CircuitBreakerStage} inside this stage admits the attempt once the permit is in hand.
+ * {@link io.pepperpy.network.internal.GuardedAttempt} inside this stage admits the attempt once the permit is in
+ * hand.
  *
  * @param <T> the attempt's result type
  */

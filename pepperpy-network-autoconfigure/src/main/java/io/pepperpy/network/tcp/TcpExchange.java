@@ -1,7 +1,6 @@
 package io.pepperpy.network.tcp;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.pepperpy.network.NetworkException;
@@ -9,6 +8,7 @@ import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.internal.Deadline;
+import io.pepperpy.network.internal.GuardedAttempt;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -251,10 +251,8 @@ final class TcpExchange extends Mono<byte[]> {
 			// the permit, an opening circuit ends the wait (CircuitGuard.awaitPermit).
 			CircuitGuard circuit = TcpExchange.this.client.circuit;
 			if (circuit != null) {
-				AtomicBoolean settled = new AtomicBoolean();
-				exchange = TcpExchange.this.client.admitted(
-						TcpExchange.this.client.recorded(exchange, EXCHANGE, circuit, settled), EXCHANGE, circuit,
-						settled);
+				exchange = new GuardedAttempt<>(exchange, circuit, EXCHANGE, config.address(),
+						TcpExchange.this.client.exchangeOutcome);
 			}
 			if (!TcpExchange.this.client.limiter.isOpen()) {
 				Duration maxWait = Deadline.remaining(this.deadlineNanos, config.effectiveRateLimitTimeout(),
