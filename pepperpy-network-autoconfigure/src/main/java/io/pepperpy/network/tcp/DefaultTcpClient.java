@@ -22,6 +22,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.RetrySettings;
+import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.AttemptOutcome;
 import io.pepperpy.network.internal.AttemptPolicy;
@@ -338,27 +339,21 @@ final class DefaultTcpClient implements TcpClient {
 
 		@Override
 		public ExchangeSpec retries(int retries) {
-			if (retries < 0) {
-				throw new IllegalArgumentException("retries must be 0 or more but was " + retries);
-			}
+			SettingChecks.check(retries >= 0, "retries", retries, "be 0 or more");
 			this.retries = retries;
 			return this;
 		}
 
 		@Override
 		public ExchangeSpec readTimeout(Duration readTimeout) {
-			if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero()) {
-				throw new IllegalArgumentException("readTimeout must be positive but was " + readTimeout);
-			}
+			SettingChecks.positive("readTimeout", readTimeout);
 			this.readTimeout = readTimeout;
 			return this;
 		}
 
 		@Override
 		public ExchangeSpec deadline(Duration deadline) {
-			if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-				throw new IllegalArgumentException("deadline must be positive but was " + deadline);
-			}
+			SettingChecks.positive("deadline", deadline);
 			this.deadline = deadline;
 			return this;
 		}
