@@ -3,7 +3,7 @@ package io.pepperpy.network;
 import java.time.Duration;
 
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +37,8 @@ public abstract class ClientConfigBuilder<B extends ClientConfigBuilder<B>> {
 	 * @param rateLimit the rate and the permit timeout
 	 * @param circuitBreaker the circuit breaker
 	 */
-	protected ClientConfigBuilder(RetrySettings retry, RateLimit rateLimit, CircuitBreakerSettings circuitBreaker) {
+	protected ClientConfigBuilder(RetrySettings retry, RateLimitSettings rateLimit,
+			CircuitBreakerSettings circuitBreaker) {
 		this.retries = retry.maxRetries();
 		this.retryDelay = retry.delay();
 		this.retryBackoffMultiplier = retry.multiplier();
@@ -149,8 +150,8 @@ public abstract class ClientConfigBuilder<B extends ClientConfigBuilder<B>> {
 	 * @return the limit
 	 * @throws InvalidSettingException naming the first invalid value
 	 */
-	protected RateLimit rateLimitSettings(RateLimit where) {
-		return new RateLimit(this.maxRateLimit, this.rateLimitTimeout, where.backend(), where.key(),
+	protected RateLimitSettings rateLimitSettings(RateLimitSettings where) {
+		return new RateLimitSettings(this.maxRateLimit, this.rateLimitTimeout, where.backend(), where.key(),
 				where.expectedInstances(), where.commandTimeout());
 	}
 

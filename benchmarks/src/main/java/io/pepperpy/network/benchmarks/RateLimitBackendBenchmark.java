@@ -14,7 +14,7 @@ import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.ResponseFormat;
 import io.pepperpy.network.http.autoconfigure.RedisRateLimitConnection;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -45,7 +45,7 @@ public final class RateLimitBackendBenchmark {
 			.bindNow();
 		try (RedisRateLimitConnection redis = RedisRateLimitConnection.connect(RedisURI.create("127.0.0.1", port),
 				Duration.ofSeconds(1))) {
-			for (RateLimit.Backend backend : RateLimit.Backend.values()) {
+			for (RateLimitSettings.Backend backend : RateLimitSettings.Backend.values()) {
 				run(backend, server.port(), redis, calls / 5);
 				Timer timer = run(backend, server.port(), redis, calls);
 				System.out.printf("%-5s %,d permits: p50 %.1f us, p99 %.1f us, mean %.1f us%n",
@@ -58,7 +58,7 @@ public final class RateLimitBackendBenchmark {
 		}
 	}
 
-	private static Timer run(RateLimit.Backend backend, int serverPort, RedisRateLimitConnection redis,
+	private static Timer run(RateLimitSettings.Backend backend, int serverPort, RedisRateLimitConnection redis,
 			int calls) {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		registry.config().meterFilter(new MeterFilter() {
@@ -79,9 +79,9 @@ public final class RateLimitBackendBenchmark {
 			.maxRateLimit(1_000_000)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
-			.rateLimit(new RateLimit(RateLimit.DEFAULTS.maxPerSecond(), RateLimit.DEFAULTS.timeout(), backend,
-					RateLimit.DEFAULTS.key(), RateLimit.DEFAULTS.expectedInstances(),
-					RateLimit.DEFAULTS.commandTimeout()))
+			.rateLimit(new RateLimitSettings(RateLimitSettings.DEFAULTS.maxPerSecond(),
+					RateLimitSettings.DEFAULTS.timeout(), backend, RateLimitSettings.DEFAULTS.key(),
+					RateLimitSettings.DEFAULTS.expectedInstances(), RateLimitSettings.DEFAULTS.commandTimeout()))
 			.build();
 		try (HttpClient client = HttpClient.builder()
 			.config(config)

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * Why resilience4j: its breaker is what Spring users know, with its settings' names, its actuator endpoints and
  * health; when the application configures an instance of the client's name in resilience4j's registry, that one is
- * used. What is ours is which outcomes count, decided by each protocol's stage, and the meters and log lines.
+ * used. What is ours is which outcomes count ({@link #onOutcome}, {@link #onResponse}), the operator that asks and
+ * tells it around each attempt of both clients ({@code internal.GuardedAttempt}), and the meters and log lines.
  */
 public final class CircuitGuard {
 
@@ -201,19 +202,35 @@ public final class CircuitGuard {
 		}
 		switch (network.kind()) {
 			case CONNECT, TIMEOUT, TLS, PROTOCOL, IO -> onFailure(nanos, error);
-			case STATUS -> {
-				if (network.status() >= 500) {
-					onFailure(nanos, error);
-				}
-				else if (network.status() == 429) {
-					release();
-				}
-				else {
-					onSuccess(nanos);
-				}
-			}
+			case STATUS -> onStatus(nanos, network.status(), network, network.method(), network.url());
 			case DECODING, BODY_TOO_LARGE -> onSuccess(nanos);
 			default -> release();
+		}
+	}
+
+	/**
+	 * Record an admitted attempt that ended with a response, by its status as {@link #onOutcome} counts a status
+	 * failure: a 5xx is a failure of the partner, a 429 is not recorded, any other status is a success.
+	 * @param nanos how long the attempt took
+	 * @param status the response's status
+	 * @param method the HTTP method, for the failure resilience4j records
+	 * @param target the URL as it may be shown, for the failure resilience4j records
+	 */
+	public void onResponse(long nanos, int status, @Nullable String method, @Nullable String target) {
+		onStatus(nanos, status, null, method, target);
+	}
+
+	private void onStatus(long nanos, int status, @Nullable NetworkException failure, @Nullable String method,
+			@Nullable String target) {
+		if (status >= 500) {
+			onFailure(nanos, (failure != null) ? failure : NetworkException.of(NetworkException.Kind.STATUS,
+					method + " " + target + " answered " + status, method, target, null));
+		}
+		else if (status == 429) {
+			release();
+		}
+		else {
+			onSuccess(nanos);
 		}
 	}
 

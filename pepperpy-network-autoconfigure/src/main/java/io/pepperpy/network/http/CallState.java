@@ -2,9 +2,11 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptOutcome;
+import io.pepperpy.network.internal.Deadline;
 import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
 
@@ -15,11 +17,14 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 /**
  * The state of one call across its attempts: which attempt runs, the backoff started by the first retry, the
  * last status seen, and the deadline. It is also the listener that records the call's outcome once in
- * {@code pepperpy.http.client.calls} (one {@code tap} operator for the whole call, instead of a peek per signal).
+ * {@code pepperpy.http.client.calls} (one {@code tap} operator for the whole call, instead of a peek per signal),
+ * and how the circuit breaker counts its attempts ({@link AttemptOutcome}): an attempt is timed from when it
+ * started sending (a wait for a permit is not the partner's slowness), and one that ended with a response (a retry
+ * ordered after it, or {@code raise-for-status: false}) counts by its status.
  *
  * @param <R> the result type
  */
-final class CallState<R> extends DefaultSignalListener<R> {
+final class CallState<R> extends DefaultSignalListener<R> implements AttemptOutcome {
 
 	private static final Throwable CANCELLED = new CancellationException("cancelled");
 
@@ -29,7 +34,7 @@ final class CallState<R> extends DefaultSignalListener<R> {
 
 	final long startNanos = System.nanoTime();
 
-	/** When the deadline passes, on {@link System#nanoTime()}, or {@link Long#MAX_VALUE} without one. */
+	/** When the deadline passes, on {@link System#nanoTime()}, or {@link Deadline#NONE} without one. */
 	final long deadlineNanos;
 
 	/** The {@code uri} tag, worked out once; empty when neither meters nor observations need it. */
@@ -75,7 +80,7 @@ final class CallState<R> extends DefaultSignalListener<R> {
 		this.call = call;
 		this.handler = handler;
 		this.metrics = metrics;
-		this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos() : Long.MAX_VALUE;
+		this.deadlineNanos = Deadline.at(this.startNanos, call.deadline());
 		this.uriTag = tagged ? metrics.uriTag(call.uriTemplate()) : "";
 	}
 
@@ -88,27 +93,33 @@ final class CallState<R> extends DefaultSignalListener<R> {
 		return delay;
 	}
 
-	boolean hasDeadline() {
-		return this.deadlineNanos != Long.MAX_VALUE;
-	}
-
 	/**
 	 * Return how long is left before the deadline, or {@code limit} when that is shorter (or there is none).
 	 */
 	Duration remaining(Duration limit) {
-		if (!hasDeadline()) {
-			return limit;
-		}
-		Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
-		return (remaining.compareTo(limit) < 0) ? remaining : limit;
+		return Deadline.remaining(this.deadlineNanos, limit, System.nanoTime());
 	}
 
 	NetworkException deadlineExceeded() {
-		Duration deadline = this.call.deadline();
-		return NetworkException.of(NetworkException.Kind.TIMEOUT,
-				this.call.method() + " " + this.call.displayUrl() + " did not complete within its deadline of "
-						+ deadline.toMillis() + " ms (" + this.attempt + " attempt(s))",
-				this.call.method().name(), this.call.displayUrl(), new TimeoutException("deadline " + deadline));
+		return Deadline.exceeded(this.call.method().name(), this.call.displayUrl(), this.call.deadline(),
+				this.attempt);
+	}
+
+	// How the circuit breaker counts an attempt (GuardedAttempt).
+
+	@Override
+	public void admitted() {
+		this.attemptStartNanos = 0;
+	}
+
+	@Override
+	public long startNanos(long admittedNanos) {
+		return this.attemptStartNanos;
+	}
+
+	@Override
+	public void answered(CircuitGuard guard, long nanos) {
+		guard.onResponse(nanos, this.lastStatus, this.call.method().name(), this.call.displayUrl());
 	}
 
 	// The call's outcome, recorded once: on the value (a downstream that cancels after it has still succeeded), or

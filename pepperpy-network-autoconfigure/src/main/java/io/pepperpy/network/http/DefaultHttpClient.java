@@ -26,7 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.limit.PermitGate;
-import io.pepperpy.network.limit.RateLimitSettings;
+import io.pepperpy.network.limit.GateSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,13 +198,13 @@ final class DefaultHttpClient implements HttpClient {
 				config.observability().metrics() ? meterRegistry : null, ClientMetrics.PREFIX,
 				List.of(Tag.of("client", config.name())));
 		this.retryLoop = new RetryLoop(attempt, decider, this.gate, config.effectiveRateLimitTimeout(),
-				this::isCut, (this.circuit != null) ? new CircuitBreakerStage(this.circuit) : null);
+				this::isCut, this.circuit);
 	}
 
 	private static PermitGate createGate(HttpConfig config, @Nullable Object redisConnection, ClientMetrics metrics,
 			Logger logger) {
 		String owner = "HTTP client '" + config.name() + "'";
-		RateLimitSettings settings = RateLimitSettings.of(owner, config.name(), config.rateLimit());
+		GateSettings settings = GateSettings.of(owner, config.name(), config.rateLimit());
 		boolean shared = settings.shared();
 		return PermitGate.create(settings, redisConnection, metrics.rateLimitListener(shared ? "redis" : "local"),
 				logger);

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.SettingChecks;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -152,18 +153,14 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	@Override
 	public HttpClient.RequestSpec retries(int retries) {
-		if (retries < 0) {
-			throw new IllegalArgumentException("retries must be 0 or more but was " + retries);
-		}
+		SettingChecks.check(retries >= 0, "retries", retries, "be 0 or more");
 		this.retries = retries;
 		return this;
 	}
 
 	@Override
 	public HttpClient.RequestSpec retryDelay(Duration retryDelay) {
-		if (retryDelay == null || retryDelay.isNegative()) {
-			throw new IllegalArgumentException("retryDelay must not be negative but was " + retryDelay);
-		}
+		SettingChecks.notNegative("retryDelay", retryDelay);
 		this.retryDelay = retryDelay;
 		return this;
 	}
@@ -183,18 +180,14 @@ final class DefaultRequestSpec implements HttpClient.RequestSpec {
 
 	@Override
 	public HttpClient.RequestSpec timeout(Duration timeout) {
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("timeout must be positive but was " + timeout);
-		}
+		SettingChecks.positive("timeout", timeout);
 		this.timeout = timeout;
 		return this;
 	}
 
 	@Override
 	public HttpClient.RequestSpec deadline(Duration deadline) {
-		if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-			throw new IllegalArgumentException("deadline must be positive but was " + deadline);
-		}
+		SettingChecks.positive("deadline", deadline);
 		this.deadline = deadline;
 		return this;
 	}

@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.RetrySettings;
+import io.pepperpy.network.internal.AttemptPolicy;
+import io.pepperpy.network.internal.Deadline;
 import io.pepperpy.network.limit.PermitGate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -214,7 +215,10 @@ final class FollowUpDecider {
 			return Decision.NO;
 		}
 		if (state.backOff == null) {
-			state.backOff = retryPolicy(call).getBackOff().start();
+			state.backOff = AttemptPolicy
+				.retryPolicy(this.defaultRetryPolicy, config.retry().settings(), call.retries(), call.retryDelay())
+				.getBackOff()
+				.start();
 		}
 		long delay = state.backOff.nextBackOff();
 		if (delay == BackOffExecution.STOP) {
@@ -229,10 +233,10 @@ final class FollowUpDecider {
 			}
 			delay = retryAfter.toMillis();
 		}
-		if (state.hasDeadline() && System.nanoTime() + delay * 1_000_000 >= state.deadlineNanos) {
+		String late = Deadline.refuseNextAttempt(state.deadlineNanos, call.deadline(), delay, System.nanoTime());
+		if (late != null) {
 			this.metrics.retryRefused(method, "deadline");
-			return new Decision(-1, "the next attempt, in " + delay + " ms, would start after the deadline of "
-					+ call.deadline().toMillis() + " ms");
+			return new Decision(-1, late);
 		}
 		if (!this.budget.tryRetry()) {
 			this.metrics.retryRefused(method, "budget");
@@ -252,14 +256,6 @@ final class FollowUpDecider {
 			return null;
 		}
 		return RetryAfter.parse(failure.responseHeaders().getFirst(HttpHeaders.RETRY_AFTER), this.wallClock);
-	}
-
-	private RetryPolicy retryPolicy(Call call) {
-		RetrySettings settings = this.config.retry().settings();
-		if (call.retries() == settings.maxRetries() && call.retryDelay().equals(settings.delay())) {
-			return this.defaultRetryPolicy;
-		}
-		return settings.withMaxRetries(call.retries()).withDelay(call.retryDelay()).toRetryPolicy();
 	}
 
 	/**

@@ -16,7 +16,7 @@ import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -46,7 +46,7 @@ import org.springframework.util.StringUtils;
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers,
 		List<RequestInterceptor> interceptors, Timeouts timeouts, RetryRules retry,
-		CircuitBreakerSettings circuitBreaker, RateLimit rateLimit,
+		CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
 		Redirects redirects, Transport transport, Decoding decoding, Observability observability) {
 
 	/**
@@ -178,7 +178,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private @Nullable RetryPredicate retryPredicate = RetryRules.DEFAULTS.predicate();
 
-		private RateLimit rateLimit = RateLimit.DEFAULTS;
+		private RateLimitSettings rateLimit = RateLimitSettings.DEFAULTS;
 
 		private boolean followRedirects = Redirects.DEFAULTS.follow();
 
@@ -213,7 +213,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		private Set<String> redactQueryParams = Observability.DEFAULTS.redactQueryParams();
 
 		private Builder() {
-			super(RetryRules.DEFAULTS.settings(), RateLimit.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
+			super(RetryRules.DEFAULTS.settings(), RateLimitSettings.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
 		}
 
 		private Builder(HttpConfig config) {
@@ -566,7 +566,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		 * @param rateLimit the settings
 		 * @return this builder
 		 */
-		public Builder rateLimit(RateLimit rateLimit) {
+		public Builder rateLimit(RateLimitSettings rateLimit) {
 			this.rateLimit = rateLimit;
 			return maxRateLimit(rateLimit.maxPerSecond()).rateLimitTimeout(rateLimit.timeout());
 		}

@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -76,10 +77,8 @@ final class LazyHttpClient implements HttpClient {
 			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions,
 			@Nullable Object redisConnection, @Nullable CircuitBreakerRegistry circuitBreakers,
 			ObservationSettings observation) {
-		if (config.rateLimit().backend() == RateLimit.Backend.REDIS && redisConnection == null) {
-			throw new IllegalStateException("HTTP client '" + config.name()
-					+ "' has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
-					+ "set spring.data.redis.*, or pass one to HttpClient.builder().redisConnection(...)");
+		if (config.rateLimit().backend() == RateLimitSettings.Backend.REDIS) {
+			PermitGate.requireConnection("HTTP client '" + config.name() + "'", redisConnection);
 		}
 		if (!config.transport().verifySsl()) {
 			LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name())

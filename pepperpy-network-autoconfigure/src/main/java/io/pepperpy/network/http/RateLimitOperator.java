@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.limit.PermitGate;
-import io.pepperpy.network.limit.RateGate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * With a circuit breaker, the wait is {@link CircuitGuard#awaitPermit}'s: an open circuit fails the attempt before
  * it takes a permit, and one that opens while the attempt waits fails it at once and gives its slot back. The
- * {@link CircuitBreakerStage} inside this stage admits the attempt once the permit is in hand.
+ * {@link io.pepperpy.network.internal.GuardedAttempt} inside this stage admits the attempt once the permit is in
+ * hand.
  *
  * @param <T> the attempt's result type
  */
@@ -45,21 +46,11 @@ final class RateLimitOperator<T> implements Function<Mono<T>, Mono<T>> {
 		if (this.gate.isOpen()) {
 			return attempt;
 		}
-		Mono<Void> permit = this.gate.acquire(this.state.remaining(this.rateLimitTimeout))
-			.onErrorMap(RateGate.PermitUnavailableException.class, this::rateLimited);
-		if (this.circuit != null) {
-			Call call = this.state.call;
-			permit = this.circuit.awaitPermit(permit, call.method().name(), call.displayUrl());
-		}
-		return permit.then(attempt);
-	}
-
-	private NetworkException rateLimited(RateGate.PermitUnavailableException ex) {
 		Call call = this.state.call;
-		return NetworkException.of(NetworkException.Kind.RATE_LIMITED,
-				call.method() + " " + call.displayUrl() + " was not sent: " + ex.getMessage()
-						+ " (rate-limit-timeout or deadline)",
-				call.method().name(), call.displayUrl(), ex);
+		return AttemptPolicy
+			.permit(this.gate, this.state.remaining(this.rateLimitTimeout), this.circuit, call.method().name(),
+					call.displayUrl())
+			.then(attempt);
 	}
 
 }

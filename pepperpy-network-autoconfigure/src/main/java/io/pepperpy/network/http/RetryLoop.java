@@ -4,16 +4,23 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.GuardedAttempt;
 import io.pepperpy.network.limit.PermitGate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Runs a call's attempts one after another: each takes a rate-limit permit ({@link RateLimitOperator}), passes
- * the circuit breaker when the client has one ({@link CircuitBreakerStage}), runs ({@link Attempt}), and when it ends in a retry the {@link FollowUpDecider} ordered (after a status or a
- * transport failure), waits the delay on a Reactor timer and starts the next. No thread sleeps and nothing is
- * thrown to steer the loop: an attempt ends in a result, in nothing with a retry's delay in the
- * {@link CallState}, or in a failure the decider is asked about.
+ * the circuit breaker when the client has one ({@link GuardedAttempt}), runs ({@link Attempt}), and when it ends
+ * in a retry the {@link FollowUpDecider} ordered (after a status or a transport failure), waits the delay on a
+ * Reactor timer and starts the next. No thread sleeps and nothing is thrown to steer the loop: an attempt ends in
+ * a result, in nothing with a retry's delay in the {@link CallState}, or in a failure the decider is asked about.
+ * <p>
+ * The circuit breaker sits around each attempt, inside the retry loop, so that every attempt counts (as in .NET's
+ * standard resilience handler), and inside the rate limiter, so that the circuit decides when the attempt is
+ * about to be sent, not when it starts waiting for a permit. The decider never retries
+ * {@link NetworkException.Kind#CIRCUIT_OPEN}, so a refused attempt costs no retry budget either.
  */
 final class RetryLoop {
 
@@ -27,12 +34,12 @@ final class RetryLoop {
 
 	private final BooleanSupplier clientCut;
 
-	private final @Nullable CircuitBreakerStage breaker;
+	private final @Nullable CircuitGuard circuit;
 
 	RetryLoop(Attempt attempt, FollowUpDecider decider, PermitGate gate, Duration rateLimitTimeout,
-			BooleanSupplier clientCut, @Nullable CircuitBreakerStage breaker) {
+			BooleanSupplier clientCut, @Nullable CircuitGuard circuit) {
 		this.attempt = attempt;
-		this.breaker = breaker;
+		this.circuit = circuit;
 		this.clientCut = clientCut;
 		this.decider = decider;
 		this.gate = gate;
@@ -42,12 +49,13 @@ final class RetryLoop {
 	<R> Mono<R> run(CallState<R> state) {
 		int number = ++state.attempt;
 		Mono<R> attempt = Mono.defer(() -> this.attempt.run(state, number));
-		if (this.breaker != null) {
-			attempt = this.breaker.guard(attempt, state);
+		if (this.circuit != null) {
+			attempt = new GuardedAttempt<>(attempt, this.circuit, state.call.method().name(),
+					state.call.displayUrl(), state);
 		}
 		if (!this.gate.isOpen()) {
 			attempt = attempt.transform(new RateLimitOperator<>(this.gate, state, this.rateLimitTimeout,
-					(this.breaker != null) ? this.breaker.guard() : null));
+					this.circuit));
 		}
 		if (state.call.retries() == 0) {
 			// Without retries nothing is retried: the decider need not see failures, nor can a response order one.

@@ -50,17 +50,30 @@ public interface PermitGate {
 	 * @param logger where a shared gate logs its fall-back and recovery
 	 * @return the gate
 	 */
-	static PermitGate create(RateLimitSettings settings, @Nullable Object redisConnection, RateLimitListener listener,
+	static PermitGate create(GateSettings settings, @Nullable Object redisConnection, RateLimitListener listener,
 			org.slf4j.Logger logger) {
 		if (settings.shared()) {
-			if (redisConnection == null) {
-				throw new IllegalStateException(settings.owner()
-						+ " has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
-						+ "set spring.data.redis.*, or pass one to the client's builder (redisConnection(...))");
-			}
-			return RedisRateGate.create(settings, redisConnection, listener, logger);
+			return RedisRateGate.create(settings, requireConnection(settings.owner(), redisConnection), listener,
+					logger);
 		}
 		return new RateGate(settings.permitsPerSecond(), System::nanoTime, listener);
+	}
+
+	/**
+	 * Check that a limit shared through Redis has a connection to Redis: a client checks it when it is built, and
+	 * again when it makes its gate on first use.
+	 * @param owner the limited client, as messages name it (for example {@code HTTP client 'users'})
+	 * @param redisConnection the connection, or {@code null}
+	 * @return the connection
+	 * @throws IllegalStateException naming the client and the fix when there is none
+	 */
+	static Object requireConnection(String owner, @Nullable Object redisConnection) {
+		if (redisConnection == null) {
+			throw new IllegalStateException(owner
+					+ " has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
+					+ "set spring.data.redis.*, or pass one to the client's builder (redisConnection(...))");
+		}
+		return redisConnection;
 	}
 
 }

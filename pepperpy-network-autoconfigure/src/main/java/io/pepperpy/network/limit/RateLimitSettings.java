@@ -2,54 +2,108 @@ package io.pepperpy.network.limit;
 
 import java.time.Duration;
 
+import io.pepperpy.network.SettingChecks;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.StringUtils;
+
 /**
- * What a rate limiter is told about the limit it keeps, in plain values: how many permits per second, and for a
- * limit shared through Redis, its key, how many instances share it and how long a Redis command may take.
+ * A client's rate limit, as its properties set it: how many requests per second, how long a request may wait for a
+ * permit, and where the limit is kept. Shared by the HTTP and TCP clients, whose {@code max-rate-limit} and
+ * {@code rate-limit-timeout} mean the same; the values are checked when it is created.
  *
- * @param owner the limited client, as log lines name it (for example {@code HTTP client 'users'})
- * @param permitsPerSecond permits per second, {@code 0} for no limit (only pauses)
- * @param key the Redis key instances share the limit under, or {@code null} for a limit kept in this JVM
- * @param expectedInstances instances expected to share the key; while Redis is unreachable each allows
- * {@code permitsPerSecond / expectedInstances}
- * @param commandTimeout longest wait for one Redis command before the caller falls back to the local share
+ * @param maxPerSecond most requests per second, attempts included; {@code 0} means no limit
+ * @param timeout longest time a request waits for a permit, or {@code null} for the client's deadline or timeout
+ * @param backend {@link Backend#LOCAL} (this JVM) or {@link Backend#REDIS} (every instance sharing the key)
+ * @param key Redis key of the shared limit, or {@code null} for {@code pepperpy:rate-limit:<client name>}
+ * @param expectedInstances instances expected to share the limit; while Redis is unreachable each one allows
+ * {@code max-rate-limit / expected-instances} per second
+ * @param commandTimeout longest wait for one Redis command before the client falls back to its local share
  */
-public record RateLimitSettings(String owner, int permitsPerSecond, @Nullable String key, int expectedInstances,
-		Duration commandTimeout) {
+public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Backend backend, @Nullable String key,
+		int expectedInstances, Duration commandTimeout) {
 
 	/**
-	 * Settings of a client's configured limit: kept in this JVM, or for {@link RateLimit.Backend#REDIS} shared
-	 * under the limit's key.
-	 * @param owner the limited client, as log lines name it
-	 * @param clientName the client's name, for the default Redis key
-	 * @param limit the configured limit
-	 * @return the settings
+	 * No limit; were one set, kept in this JVM, and for Redis the client's own key, 2 expected instances and
+	 * 200 ms per command.
 	 */
-	public static RateLimitSettings of(String owner, String clientName, RateLimit limit) {
-		if (limit.backend() != RateLimit.Backend.REDIS) {
-			return local(owner, limit.maxPerSecond());
+	public static final RateLimitSettings DEFAULTS = new RateLimitSettings(0, null, Backend.LOCAL, null, 2,
+			Duration.ofMillis(200));
+
+	/**
+	 * Where the limit is kept.
+	 */
+	public enum Backend {
+
+		/**
+		 * In this JVM: each instance allows the full rate.
+		 */
+		LOCAL,
+
+		/**
+		 * In Redis: all instances that share the key allow the rate together.
+		 */
+		REDIS
+
+	}
+
+	/**
+	 * Check every value.
+	 * @throws io.pepperpy.network.InvalidSettingException naming the first invalid value
+	 */
+	public RateLimitSettings {
+		SettingChecks.check(maxPerSecond >= 0, "max-rate-limit", maxPerSecond,
+				"be 0 (no limit) or more per second");
+		if (timeout != null) {
+			SettingChecks.notNegative("rate-limit-timeout", timeout);
 		}
-		return new RateLimitSettings(owner, limit.maxPerSecond(), limit.effectiveKey(clientName),
-				limit.expectedInstances(), limit.commandTimeout());
+		SettingChecks.notNull("rate-limit.backend", backend);
+		key = StringUtils.hasText(key) ? key.trim() : null;
+		SettingChecks.check(expectedInstances >= 1, "rate-limit.redis.expected-instances", expectedInstances,
+				"be 1 or more");
+		SettingChecks.positive("rate-limit.redis.command-timeout", commandTimeout);
 	}
 
 	/**
-	 * Settings of a limit kept in this JVM.
-	 * @param owner the limited client, as log lines name it
-	 * @param permitsPerSecond permits per second, {@code 0} for no limit
-	 * @return the settings
+	 * Return a copy with another rate.
+	 * @param maxPerSecond most requests per second, {@code 0} for no limit
+	 * @return the copy
 	 */
-	public static RateLimitSettings local(String owner, int permitsPerSecond) {
-		return new RateLimitSettings(owner, permitsPerSecond, null, 1, Duration.ZERO);
+	public RateLimitSettings withMaxPerSecond(int maxPerSecond) {
+		return new RateLimitSettings(maxPerSecond, this.timeout, this.backend, this.key, this.expectedInstances,
+				this.commandTimeout);
 	}
 
 	/**
-	 * Return whether the limit is shared through Redis.
-	 * @return whether a key is set
+	 * Return a copy with another permit timeout.
+	 * @param timeout longest wait for a permit, or {@code null} for the client's deadline or timeout
+	 * @return the copy
 	 */
-	public boolean shared() {
-		return this.key != null;
+	public RateLimitSettings withTimeout(@Nullable Duration timeout) {
+		return new RateLimitSettings(this.maxPerSecond, timeout, this.backend, this.key, this.expectedInstances,
+				this.commandTimeout);
+	}
+
+	/**
+	 * Return how long a request may wait for a permit.
+	 * @param deadline the client's deadline, or {@code null} for none
+	 * @param attemptTimeout the client's timeout of one attempt
+	 * @return {@link #timeout()} if set, otherwise the deadline if set, otherwise the attempt timeout
+	 */
+	public Duration effectiveTimeout(@Nullable Duration deadline, Duration attemptTimeout) {
+		if (this.timeout != null) {
+			return this.timeout;
+		}
+		return (deadline != null) ? deadline : attemptTimeout;
+	}
+
+	/**
+	 * Return the Redis key of the shared limit.
+	 * @param clientName the limited client's name
+	 * @return {@link #key()} if set, otherwise {@code pepperpy:rate-limit:<client name>}
+	 */
+	public String effectiveKey(String clientName) {
+		return (this.key != null) ? this.key : "pepperpy:rate-limit:" + clientName;
 	}
 
 }

@@ -130,7 +130,7 @@ public final class RedisRateGate implements PermitGate {
 	 */
 	private volatile long pausedUntil;
 
-	private RedisRateGate(StatefulRedisConnection<String, String> connection, RateLimitSettings settings,
+	private RedisRateGate(StatefulRedisConnection<String, String> connection, GateSettings settings,
 			RateLimitListener listener, Logger logger, LongSupplier clock) {
 		this.commands = connection.reactive();
 		this.sha = this.commands.digest(SCRIPT);
@@ -156,7 +156,7 @@ public final class RedisRateGate implements PermitGate {
 	 * @return the gate
 	 */
 	@SuppressWarnings("unchecked")
-	public static RedisRateGate create(RateLimitSettings settings, Object connection, RateLimitListener listener,
+	public static RedisRateGate create(GateSettings settings, Object connection, RateLimitListener listener,
 			Logger logger) {
 		if (!(connection instanceof StatefulRedisConnection<?, ?> redis)) {
 			throw new IllegalArgumentException("the Redis connection must be a Lettuce StatefulRedisConnection but was "

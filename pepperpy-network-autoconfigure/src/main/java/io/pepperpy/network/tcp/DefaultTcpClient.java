@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -22,7 +21,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.RetrySettings;
+import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.AttemptOutcome;
+import io.pepperpy.network.internal.AttemptPolicy;
+import io.pepperpy.network.internal.GuardedAttempt;
 import io.pepperpy.network.limit.RateGate;
 import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +71,11 @@ final class DefaultTcpClient implements TcpClient {
 	private final reactor.netty.tcp.TcpClient connector;
 
 	final ChannelPool pool;
+
+	/** How the circuit breaker counts an exchange, and a stream's connect. */
+	final AttemptOutcome exchangeOutcome = outcome(TcpExchange.EXCHANGE);
+
+	private final AttemptOutcome streamOutcome = outcome(STREAM);
 
 	/** The policy of exchanges that keep the configured retries, built once. */
 	final @Nullable RetryPolicy retryPolicy;
@@ -166,11 +175,9 @@ final class DefaultTcpClient implements TcpClient {
 	private Mono<Connection> connectWithRetry() {
 		Mono<Connection> attempt = this.connector.connect().cast(Connection.class);
 		CircuitGuard circuit = this.circuit;
-		Mono<Connection> guarded = (circuit == null) ? attempt : Mono.defer(() -> {
-			// A stream's connect passes the breaker; what the stream does once connected is its own.
-			AtomicBoolean settled = new AtomicBoolean();
-			return admitted(recorded(attempt, STREAM, circuit, settled), STREAM, circuit, settled);
-		});
+		// A stream's connect passes the breaker; what the stream does once connected is its own.
+		Mono<Connection> guarded = (circuit == null) ? attempt
+				: new GuardedAttempt<>(attempt, circuit, STREAM, this.config.address(), this.streamOutcome);
 		Mono<Connection> connect = guarded.onErrorMap((ex) -> {
 			NetworkException network = TcpErrors.translate(ex, STREAM, this.config);
 			this.metrics.error(network.kind());
@@ -180,7 +187,11 @@ final class DefaultTcpClient implements TcpClient {
 			return connect;
 		}
 		return Mono.defer(() -> {
-			BackOffExecution backOff = retryPolicy(this.config.retry().maxRetries()).getBackOff().start();
+			RetrySettings retry = this.config.retry();
+			BackOffExecution backOff = AttemptPolicy
+				.retryPolicy(this.retryPolicy, retry, retry.maxRetries(), retry.delay())
+				.getBackOff()
+				.start();
 			return connect.retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
 				Throwable failure = signal.failure();
 				long delay = (failure instanceof NetworkException network
@@ -198,49 +209,23 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	/**
-	 * Fail an attempt (an exchange, or a stream's connect) at once while the circuit is open, right before it is
-	 * sent (after its rate-limit permit, which {@link CircuitGuard#awaitPermit} waits for); give the permission back
-	 * when it ends before {@link #recorded} settled it (cancelled).
-	 * @param attempt the attempt itself, recorded
-	 * @param operation the operation, for the refusal
-	 * @param circuit the client's breaker
-	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #recorded}
+	 * How the circuit breaker counts an exchange or a stream's connect: a reply (a connection) is a success; a
+	 * failure is judged once translated ({@link CircuitGuard#onOutcome}), as the caller will see it.
 	 */
-	<T> Mono<T> admitted(Mono<T> attempt, String operation, CircuitGuard circuit, AtomicBoolean settled) {
-		return Mono.defer(() -> {
-			NetworkException refused = circuit.admit(operation, this.config.address());
-			if (refused != null) {
-				return Mono.error(refused);
-			}
-			return attempt.doFinally((signal) -> {
-				if (settled.compareAndSet(false, true)) {
-					circuit.release();
-				}
-			});
-		});
-	}
+	private AttemptOutcome outcome(String operation) {
+		return new AttemptOutcome() {
 
-	/**
-	 * Time an attempt from when it starts and record its outcome by the breaker's rule
-	 * ({@link CircuitGuard#onOutcome}): a reply or a connection is a success.
-	 * @param attempt the attempt itself
-	 * @param operation the operation, for translating its failure
-	 * @param circuit the client's breaker
-	 * @param settled set once the attempt's permission is recorded or given back, shared with {@link #admitted}
-	 */
-	<T> Mono<T> recorded(Mono<T> attempt, String operation, CircuitGuard circuit, AtomicBoolean settled) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return attempt.doOnSuccess((result) -> {
-				if (settled.compareAndSet(false, true)) {
-					circuit.onSuccess(System.nanoTime() - start);
-				}
-			}).doOnError((error) -> {
-				if (settled.compareAndSet(false, true)) {
-					circuit.onOutcome(System.nanoTime() - start, TcpErrors.translate(error, operation, this.config));
-				}
-			});
-		});
+			@Override
+			public void answered(CircuitGuard guard, long nanos) {
+				guard.onSuccess(nanos);
+			}
+
+			@Override
+			public Throwable failure(Throwable error) {
+				return TcpErrors.translate(error, operation, DefaultTcpClient.this.config);
+			}
+
+		};
 	}
 
 	private Flux<byte[]> streamOn(Connection connection, Publisher<byte[]> outbound) {
@@ -330,10 +315,6 @@ final class DefaultTcpClient implements TcpClient {
 		return "TcpClient '" + this.config.name() + "' for " + this.config.address();
 	}
 
-	RetryPolicy retryPolicy(int retries) {
-		return this.config.retry().withMaxRetries(retries).toRetryPolicy();
-	}
-
 	private final class DefaultExchangeSpec implements ExchangeSpec {
 
 		private final byte[] request;
@@ -358,27 +339,21 @@ final class DefaultTcpClient implements TcpClient {
 
 		@Override
 		public ExchangeSpec retries(int retries) {
-			if (retries < 0) {
-				throw new IllegalArgumentException("retries must be 0 or more but was " + retries);
-			}
+			SettingChecks.check(retries >= 0, "retries", retries, "be 0 or more");
 			this.retries = retries;
 			return this;
 		}
 
 		@Override
 		public ExchangeSpec readTimeout(Duration readTimeout) {
-			if (readTimeout == null || readTimeout.isNegative() || readTimeout.isZero()) {
-				throw new IllegalArgumentException("readTimeout must be positive but was " + readTimeout);
-			}
+			SettingChecks.positive("readTimeout", readTimeout);
 			this.readTimeout = readTimeout;
 			return this;
 		}
 
 		@Override
 		public ExchangeSpec deadline(Duration deadline) {
-			if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-				throw new IllegalArgumentException("deadline must be positive but was " + deadline);
-			}
+			SettingChecks.positive("deadline", deadline);
 			this.deadline = deadline;
 			return this;
 		}
@@ -386,7 +361,7 @@ final class DefaultTcpClient implements TcpClient {
 		@Override
 		public Mono<byte[]> retrieve() {
 			return TcpExchange.assemble(new TcpExchange(DefaultTcpClient.this,
-					new TcpExchange.Call(this.request, this.idempotent, this.retries, this.readTimeout,
+					new TcpExchange.Request(this.request, this.idempotent, this.retries, this.readTimeout,
 							this.deadline)));
 		}
 

@@ -7,7 +7,7 @@ import io.pepperpy.network.ClientConfigBuilder;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
@@ -54,7 +54,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		Duration writeTimeout, @Nullable Duration deadline, boolean tls, boolean verifySsl,
 		@Nullable String sslBundle, Framing framing, String delimiter, int lengthFieldLength, int maxFrameLength,
 		int poolSize, Duration poolIdleTime, boolean keepAlive, RetrySettings retry, boolean idempotent,
-		CircuitBreakerSettings circuitBreaker, RateLimit rateLimit) {
+		CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit) {
 
 	/**
 	 * Default client name.
@@ -92,8 +92,8 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		SettingChecks.notNull("retries", retry);
 		SettingChecks.notNull("circuit-breaker", circuitBreaker);
 		SettingChecks.notNull("max-rate-limit", rateLimit);
-		SettingChecks.check(rateLimit.backend() == RateLimit.Backend.LOCAL, "rate-limit.backend", rateLimit.backend(),
-				"be local: a TCP client keeps its limit in this JVM");
+		SettingChecks.check(rateLimit.backend() == RateLimitSettings.Backend.LOCAL, "rate-limit.backend",
+				rateLimit.backend(), "be local: a TCP client keeps its limit in this JVM");
 	}
 
 	/**
@@ -203,7 +203,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 		private boolean idempotent;
 
 		private Builder() {
-			super(DEFAULT_RETRY, RateLimit.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
+			super(DEFAULT_RETRY, RateLimitSettings.DEFAULTS, CircuitBreakerSettings.DEFAULTS);
 		}
 
 		private Builder(TcpConfig config) {
@@ -426,7 +426,7 @@ public record TcpConfig(String name, String host, int port, Duration connectTime
 					this.readTimeout, this.writeTimeout, this.deadline, this.tls, this.verifySsl, this.sslBundle,
 					this.framing, this.delimiter, this.lengthFieldLength, this.maxFrameLength, this.poolSize,
 					this.poolIdleTime, this.keepAlive, retrySettings(), this.idempotent, circuitBreakerSettings(),
-					rateLimitSettings(RateLimit.DEFAULTS));
+					rateLimitSettings(RateLimitSettings.DEFAULTS));
 		}
 
 	}

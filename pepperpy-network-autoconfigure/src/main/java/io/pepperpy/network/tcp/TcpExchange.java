@@ -1,13 +1,14 @@
 package io.pepperpy.network.tcp;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitGuard;
-import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.internal.AttemptPolicy;
+import io.pepperpy.network.internal.Deadline;
+import io.pepperpy.network.internal.GuardedAttempt;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -15,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
-import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
@@ -30,11 +30,11 @@ final class TcpExchange extends Mono<byte[]> {
 
 	private final DefaultTcpClient client;
 
-	private final Call call;
+	private final Request request;
 
-	TcpExchange(DefaultTcpClient client, Call call) {
+	TcpExchange(DefaultTcpClient client, Request request) {
 		this.client = client;
-		this.call = call;
+		this.request = request;
 	}
 
 	/** Apply Reactor's assembly hooks (debug traces), as Reactor's own operators do. */
@@ -44,7 +44,7 @@ final class TcpExchange extends Mono<byte[]> {
 
 	@Override
 	public void subscribe(CoreSubscriber<? super byte[]> actual) {
-		Execution execution = new Execution(this.call, actual);
+		Execution execution = new Execution(this.request, actual);
 		actual.onSubscribe(execution);
 		execution.start();
 	}
@@ -52,7 +52,7 @@ final class TcpExchange extends Mono<byte[]> {
 	/**
 	 * What one exchange needs, worked out once from its spec.
 	 */
-	record Call(byte[] request, boolean idempotent, int retries, Duration readTimeout,
+	record Request(byte[] frame, boolean idempotent, int retries, Duration readTimeout,
 			@Nullable Duration deadline) {
 
 	}
@@ -66,7 +66,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private static final AtomicIntegerFieldUpdater<Execution> DONE = AtomicIntegerFieldUpdater
 			.newUpdater(Execution.class, "done");
 
-		private final Call call;
+		private final Request request;
 
 		private final long startNanos = System.nanoTime();
 
@@ -87,11 +87,10 @@ final class TcpExchange extends Mono<byte[]> {
 		/** The Reactor composition that took over, for cancellation. */
 		private volatile @Nullable Subscription composed;
 
-		Execution(Call call, CoreSubscriber<? super byte[]> actual) {
+		Execution(Request request, CoreSubscriber<? super byte[]> actual) {
 			super(actual);
-			this.call = call;
-			this.deadlineNanos = (call.deadline() != null) ? this.startNanos + call.deadline().toNanos()
-					: Long.MAX_VALUE;
+			this.request = request;
+			this.deadlineNanos = Deadline.at(this.startNanos, request.deadline());
 		}
 
 		void start() {
@@ -99,7 +98,7 @@ final class TcpExchange extends Mono<byte[]> {
 				return;
 			}
 			try {
-				TcpExchange.this.client.codec.check(this.call.request());
+				TcpExchange.this.client.codec.check(this.request.frame());
 			}
 			catch (TcpErrors.FrameTooLargeException ex) {
 				NetworkException error = TcpErrors.translate(ex, EXCHANGE, TcpExchange.this.client.config);
@@ -107,14 +106,14 @@ final class TcpExchange extends Mono<byte[]> {
 				finish(error);
 				return;
 			}
-			if (this.call.deadline() == null && TcpExchange.this.client.limiter.isOpen()
+			if (this.request.deadline() == null && TcpExchange.this.client.limiter.isOpen()
 					&& TcpExchange.this.client.circuit == null) {
 				TcpChannel idle = TcpExchange.this.client.pool.pollIdle();
 				if (idle != null) {
 					this.attempt++;
 					FirstAttempt first = new FirstAttempt();
 					this.first = first;
-					idle.start(first, this.call.request(), TcpExchange.this.client.pool);
+					idle.start(first, this.request.frame(), TcpExchange.this.client.pool);
 					if (isCancelled()) {
 						first.cancel();
 					}
@@ -122,8 +121,8 @@ final class TcpExchange extends Mono<byte[]> {
 				}
 			}
 			Mono<byte[]> result = attemptWithRetries();
-			if (this.call.deadline() != null) {
-				result = result.timeout(this.call.deadline(), Mono.error(this::deadlineExceeded));
+			if (this.request.deadline() != null) {
+				result = result.timeout(this.request.deadline(), Mono.error(this::deadlineExceeded));
 			}
 			compose(result);
 		}
@@ -169,7 +168,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private final class FirstAttempt extends TcpChannel.Pending {
 
 			FirstAttempt() {
-				super(TcpExchange.this.client.config.writeTimeout(), Execution.this.call.readTimeout());
+				super(TcpExchange.this.client.config.writeTimeout(), Execution.this.request.readTimeout());
 			}
 
 			@Override
@@ -187,7 +186,7 @@ final class TcpExchange extends Mono<byte[]> {
 			void failed(Throwable error) {
 				Execution.this.first = null;
 				NetworkException failure = attemptFailed(error);
-				if (Execution.this.call.retries() == 0) {
+				if (Execution.this.request.retries() == 0) {
 					finish(failure);
 					return;
 				}
@@ -221,7 +220,7 @@ final class TcpExchange extends Mono<byte[]> {
 			TcpExchange.this.client.metrics.succeeded(nanos);
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} sent {} bytes, received {} bytes in {} ms (attempt {})",
-						EXCHANGE, TcpExchange.this.client.config.address(), this.call.request().length,
+						EXCHANGE, TcpExchange.this.client.config.address(), this.request.frame().length,
 						response.length, nanos / 1_000_000, this.attempt);
 			}
 			complete(response);
@@ -252,22 +251,15 @@ final class TcpExchange extends Mono<byte[]> {
 			// the permit, an opening circuit ends the wait (CircuitGuard.awaitPermit).
 			CircuitGuard circuit = TcpExchange.this.client.circuit;
 			if (circuit != null) {
-				AtomicBoolean settled = new AtomicBoolean();
-				exchange = TcpExchange.this.client.admitted(
-						TcpExchange.this.client.recorded(exchange, EXCHANGE, circuit, settled), EXCHANGE, circuit,
-						settled);
+				exchange = new GuardedAttempt<>(exchange, circuit, EXCHANGE, config.address(),
+						TcpExchange.this.client.exchangeOutcome);
 			}
 			if (!TcpExchange.this.client.limiter.isOpen()) {
-				Mono<Void> permit = TcpExchange.this.client.limiter.acquire(maxWait())
-					.onErrorMap(RateGate.PermitUnavailableException.class,
-							(ex) -> NetworkException.of(NetworkException.Kind.RATE_LIMITED,
-									EXCHANGE + " " + config.address() + " was not sent: " + ex.getMessage()
-											+ " (rate-limit-timeout or deadline)",
-									EXCHANGE, config.address(), ex));
-				if (circuit != null) {
-					permit = circuit.awaitPermit(permit, EXCHANGE, config.address());
-				}
-				exchange = permit.then(exchange);
+				Duration maxWait = Deadline.remaining(this.deadlineNanos, config.effectiveRateLimitTimeout(),
+						System.nanoTime());
+				exchange = AttemptPolicy
+					.permit(TcpExchange.this.client.limiter, maxWait, circuit, EXCHANGE, config.address())
+					.then(exchange);
 			}
 			return exchange;
 		}
@@ -275,7 +267,7 @@ final class TcpExchange extends Mono<byte[]> {
 		private Mono<byte[]> exchangeOn(TcpChannel channel) {
 			return Mono.create((sink) -> {
 				TcpChannel.Pending exchange = new TcpChannel.Pending(TcpExchange.this.client.config.writeTimeout(),
-						this.call.readTimeout()) {
+						this.request.readTimeout()) {
 
 					@Override
 					void sending() {
@@ -293,7 +285,7 @@ final class TcpExchange extends Mono<byte[]> {
 					}
 
 				};
-				channel.start(exchange, this.call.request(), TcpExchange.this.client.pool);
+				channel.start(exchange, this.request.frame(), TcpExchange.this.client.pool);
 				sink.onCancel(exchange::cancel);
 			});
 		}
@@ -304,19 +296,10 @@ final class TcpExchange extends Mono<byte[]> {
 			TcpExchange.this.client.metrics.error(network.kind());
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} attempt {} failed ({} request bytes {}): {}", EXCHANGE,
-						config.address(), this.attempt, this.call.request().length,
+						config.address(), this.attempt, this.request.frame().length,
 						this.sent ? "sent" : "not sent", network.getMessage());
 			}
 			return network;
-		}
-
-		private Duration maxWait() {
-			Duration maxWait = TcpExchange.this.client.config.effectiveRateLimitTimeout();
-			if (this.deadlineNanos != Long.MAX_VALUE) {
-				Duration remaining = Duration.ofNanos(Math.max(0, this.deadlineNanos - System.nanoTime()));
-				maxWait = (remaining.compareTo(maxWait) < 0) ? remaining : maxWait;
-			}
-			return maxWait;
 		}
 
 		/**
@@ -326,7 +309,7 @@ final class TcpExchange extends Mono<byte[]> {
 		 */
 		Mono<byte[]> attemptWithRetries() {
 			Mono<byte[]> attempt = attempt();
-			if (this.call.retries() == 0) {
+			if (this.request.retries() == 0) {
 				return attempt.onErrorMap(this::attemptFailed);
 			}
 			return attempt.onErrorResume(
@@ -341,26 +324,29 @@ final class TcpExchange extends Mono<byte[]> {
 				case CONNECT, TIMEOUT, PROTOCOL, IO -> true;
 				default -> false;
 			};
-			if (!retryable || this.attempt > this.call.retries()) {
+			if (!retryable || this.attempt > this.request.retries()) {
 				return Mono.error(failure);
 			}
-			if (this.sent && !this.call.idempotent()) {
-				return Mono.error(refused(network, "the request may have reached the server and the exchange is not "
+			if (this.sent && !this.request.idempotent()) {
+				return Mono.error(network.withDetail("the request may have reached the server and the exchange is not "
 						+ "idempotent: mark it with exchange(bytes).idempotent() or set idempotent: true"));
 			}
 			if (this.backOff == null) {
-				RetryPolicy configured = TcpExchange.this.client.retryPolicy;
-				int configuredRetries = TcpExchange.this.client.config.retry().maxRetries();
-				this.backOff = ((configured != null && this.call.retries() == configuredRetries)
-						? configured : TcpExchange.this.client.retryPolicy(this.call.retries())).getBackOff().start();
+				RetrySettings configured = TcpExchange.this.client.config.retry();
+				this.backOff = AttemptPolicy
+					.retryPolicy(TcpExchange.this.client.retryPolicy, configured, this.request.retries(),
+							configured.delay())
+					.getBackOff()
+					.start();
 			}
 			long delay = this.backOff.nextBackOff();
 			if (delay == BackOffExecution.STOP) {
 				return Mono.error(failure);
 			}
-			if (this.deadlineNanos != Long.MAX_VALUE && System.nanoTime() + delay * 1_000_000 >= this.deadlineNanos) {
-				return Mono.error(refused(network, "the next attempt, in " + delay
-						+ " ms, would start after the deadline of " + this.call.deadline().toMillis() + " ms"));
+			String late = Deadline.refuseNextAttempt(this.deadlineNanos, this.request.deadline(), delay,
+					System.nanoTime());
+			if (late != null) {
+				return Mono.error(network.withDetail(late));
 			}
 			if (TcpExchange.this.client.logger.isDebugEnabled()) {
 				TcpExchange.this.client.logger.debug("{} {} attempt {} failed ({}), retrying in {} ms", EXCHANGE,
@@ -369,20 +355,9 @@ final class TcpExchange extends Mono<byte[]> {
 			return Mono.delay(Duration.ofMillis(delay));
 		}
 
-		private NetworkException refused(NetworkException failure, String detail) {
-			NetworkException refused = NetworkException.of(failure.kind(),
-					failure.getMessage() + " (not retried: " + detail + ")", failure.method(), failure.url(),
-					failure.getCause());
-			refused.setStackTrace(failure.getStackTrace());
-			return refused;
-		}
-
 		NetworkException deadlineExceeded() {
-			TcpConfig config = TcpExchange.this.client.config;
-			return NetworkException.of(NetworkException.Kind.TIMEOUT,
-					EXCHANGE + " " + config.address() + " did not complete within its deadline of "
-							+ this.call.deadline().toMillis() + " ms (" + this.attempt + " attempt(s))",
-					EXCHANGE, config.address(), new TimeoutException("deadline " + this.call.deadline()));
+			return Deadline.exceeded(EXCHANGE, TcpExchange.this.client.config.address(), this.request.deadline(),
+					this.attempt);
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.NetworkException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -525,6 +526,22 @@ class HttpClientTests {
 			.withMessageNotContaining("hunter2");
 		assertThatIllegalArgumentException().isThrownBy(() -> HttpConfig.builder().timeout(Duration.ZERO).build())
 			.withMessageContaining("timeout");
+	}
+
+	@Test
+	void perRequestArgumentsAreCheckedAsTheSettingsTheyOverride() {
+		HttpClient client = client(config());
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> client.get("/x").retries(-1))
+			.withMessage("retries must be 0 or more but was -1")
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("retries"));
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> client.get("/x").retryDelay(Duration.ofMillis(-1)))
+			.withMessage("retryDelay must not be negative but was PT-0.001S");
+		assertThatExceptionOfType(InvalidSettingException.class)
+			.isThrownBy(() -> client.get("/x").timeout(Duration.ZERO))
+			.withMessage("timeout must be positive but was PT0S");
+		assertThatExceptionOfType(InvalidSettingException.class).isThrownBy(() -> client.get("/x").deadline(null))
+			.withMessage("deadline must not be null");
 	}
 
 	@Test

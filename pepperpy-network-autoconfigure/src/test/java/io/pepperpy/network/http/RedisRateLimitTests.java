@@ -15,7 +15,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.lettuce.core.RedisURI;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.http.autoconfigure.RedisRateLimitConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -127,7 +127,7 @@ class RedisRateLimitTests {
 			.header("X-Instance", name)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
-			.rateLimit(new RateLimit(RATE, rateLimitTimeout, RateLimit.Backend.REDIS, this.key, 2,
+			.rateLimit(new RateLimitSettings(RATE, rateLimitTimeout, RateLimitSettings.Backend.REDIS, this.key, 2,
 					Duration.ofMillis(200)))
 			.build();
 		HttpClient client = HttpClient.builder()

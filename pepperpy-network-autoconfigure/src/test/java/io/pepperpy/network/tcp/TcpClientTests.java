@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.NetworkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +34,23 @@ class TcpClientTests {
 
 	private static String text(byte[] bytes) {
 		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	@Test
+	void perExchangeArgumentsAreCheckedAsTheSettingsTheyOverride() throws Exception {
+		try (TestServer server = TestServer.start(TestServer::echoLines);
+				TcpClient client = TcpClient.create(server.config().build())) {
+			assertThatExceptionOfType(InvalidSettingException.class)
+				.isThrownBy(() -> client.exchange(bytes("x")).retries(-2))
+				.withMessage("retries must be 0 or more but was -2")
+				.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("retries"));
+			assertThatExceptionOfType(InvalidSettingException.class)
+				.isThrownBy(() -> client.exchange(bytes("x")).readTimeout(Duration.ofSeconds(-1)))
+				.withMessage("readTimeout must be positive but was PT-1S");
+			assertThatExceptionOfType(InvalidSettingException.class)
+				.isThrownBy(() -> client.exchange(bytes("x")).deadline(Duration.ZERO))
+				.withMessage("deadline must be positive but was PT0S");
+		}
 	}
 
 	@Test

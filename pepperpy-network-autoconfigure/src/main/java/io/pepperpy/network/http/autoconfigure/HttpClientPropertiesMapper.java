@@ -5,7 +5,7 @@ import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
 import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpConfig;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
@@ -122,10 +122,10 @@ final class HttpClientPropertiesMapper {
 				requireNonNullElse(pool.getEvictionInterval(), defaults.evictionInterval()));
 	}
 
-	private static RateLimit rateLimit(RateLimitProperties rateLimit) {
-		RateLimit defaults = RateLimit.DEFAULTS;
+	private static RateLimitSettings rateLimit(RateLimitProperties rateLimit) {
+		RateLimitSettings defaults = RateLimitSettings.DEFAULTS;
 		RateLimitProperties.Redis redis = rateLimit.getRedis();
-		return new RateLimit(defaults.maxPerSecond(), defaults.timeout(),
+		return new RateLimitSettings(defaults.maxPerSecond(), defaults.timeout(),
 				requireNonNullElse(rateLimit.getBackend(), defaults.backend()),
 				(redis.getKey() != null) ? redis.getKey() : defaults.key(),
 				requireNonNullElse(redis.getExpectedInstances(), defaults.expectedInstances()),

@@ -3,14 +3,14 @@ package io.pepperpy.network.http.autoconfigure;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Where a client's {@code max-rate-limit} is kept ({@code rate-limit.*}): in this JVM, or shared through Redis. A
- * property that is not set ({@code null}) takes its value from {@link RateLimit#DEFAULTS}.
+ * property that is not set ({@code null}) takes its value from {@link RateLimitSettings#DEFAULTS}.
  */
 public class RateLimitProperties {
 
@@ -18,18 +18,18 @@ public class RateLimitProperties {
 	 * Where max-rate-limit is kept: local (each instance allows the full rate) or redis (all instances sharing
 	 * the key allow it together).
 	 */
-	private RateLimit.@Nullable Backend backend;
+	private RateLimitSettings.@Nullable Backend backend;
 
 	/**
 	 * Shared limit in Redis, used when the backend is redis.
 	 */
 	private final Redis redis = new Redis();
 
-	public RateLimit.@Nullable Backend getBackend() {
+	public RateLimitSettings.@Nullable Backend getBackend() {
 		return this.backend;
 	}
 
-	public void setBackend(RateLimit.@Nullable Backend backend) {
+	public void setBackend(RateLimitSettings.@Nullable Backend backend) {
 		this.backend = backend;
 	}
 

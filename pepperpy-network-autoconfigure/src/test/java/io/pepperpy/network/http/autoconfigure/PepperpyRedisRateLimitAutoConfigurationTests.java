@@ -1,7 +1,7 @@
 package io.pepperpy.network.http.autoconfigure;
 
 import io.lettuce.core.RedisClient;
-import io.pepperpy.network.limit.RateLimit;
+import io.pepperpy.network.limit.RateLimitSettings;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.RedisServerAccess;
@@ -41,7 +41,7 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	void localBackendByDefaultOpensNoRedisConnection() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).doesNotHaveBean(RedisRateLimitConnection.class);
-			assertThat(context.getBean(HttpConfig.class).rateLimit()).isEqualTo(RateLimit.DEFAULTS);
+			assertThat(context.getBean(HttpConfig.class).rateLimit()).isEqualTo(RateLimitSettings.DEFAULTS);
 		});
 	}
 
@@ -57,7 +57,7 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
 				HttpConfig config = context.getBean(HttpClient.class).config();
-				assertThat(config.rateLimit().backend()).isEqualTo(RateLimit.Backend.REDIS);
+				assertThat(config.rateLimit().backend()).isEqualTo(RateLimitSettings.Backend.REDIS);
 				assertThat(config.effectiveRateLimitKey()).isEqualTo("shared:partner");
 				assertThat(config.rateLimit().expectedInstances()).isEqualTo(5);
 				assertThat(config.rateLimit().commandTimeout()).hasMillis(150);
@@ -158,9 +158,9 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisRateLimitConnection.class);
 				assertThat(context.getBean("partnerHttpClient", HttpClient.class).config().rateLimit().backend())
-					.isEqualTo(RateLimit.Backend.REDIS);
+					.isEqualTo(RateLimitSettings.Backend.REDIS);
 				assertThat(context.getBean("pepperpyHttpClient", HttpClient.class).config().rateLimit().backend())
-					.isEqualTo(RateLimit.Backend.LOCAL);
+					.isEqualTo(RateLimitSettings.Backend.LOCAL);
 			});
 	}
 
