@@ -224,7 +224,8 @@ public final class PepperpyRedisRateLimitAutoConfiguration {
 			}
 			try {
 				URI uri = new URI(url.trim());
-				if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+				boolean redis = "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme());
+				if (!redis || uri.getHost() == null) {
 					throw new IllegalStateException(invalidUrl(url));
 				}
 				urlDatabase(uri);

@@ -139,6 +139,19 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aRedissUrlBesideBootsConnectionDetailsSpeaksTls() {
+		// Boot's details carry no bundle for a rediss:// URL; Boot's own connection reads TLS from the URL, so must
+		// the limit: the JVM's trust store does not trust the test certificate, so TLS shows as a PKIX failure.
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.url=rediss://127.0.0.1:" + RedisServerAccess.port(tlsRedis))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("PKIX path building failed"));
+	}
+
+	@Test
 	void aRedisClusterFailsStartupSayingTheLimitNeedsOneRedis() {
 		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
 
