@@ -1,31 +1,39 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the Redis connection behind {@code pepperpy.network.http.rate-limit.backend: redis}:
- * active only when that backend is configured and Lettuce is on the class path. It opens its own connection to
- * where Boot's {@code DataRedisConnectionDetails} point (so {@code @ServiceConnection}, Docker Compose and Sentinel
- * reach it) when the application uses Spring Boot's Redis support, and otherwise to where the
- * {@code spring.data.redis.*} properties (url, host, port, username, password, database, ssl.enabled,
- * ssl.bundle, timeout) point. An SSL bundle's trust and key material are used, as Boot's own connection does.
+ * active only when that backend is configured and Lettuce is on the class path. The connection goes where Boot's
+ * {@link DataRedisConnectionDetails} point: Boot's bean when its Redis auto-configuration is active (so
+ * {@code @ServiceConnection}, Docker Compose and Sentinel reach it), else details made from
+ * {@link DataRedisProperties}, bound as Boot binds them. The command timeout, connect timeout and client name come
+ * from the same properties; an SSL bundle's trust and key material are used, as Boot's own connection does.
+ * <p>
+ * Boot's Redis module ({@code spring-boot-data-redis}) is what reads {@code spring.data.redis.*}: with Lettuce but
+ * without it, start-up fails saying to add it rather than guessing at the properties.
  */
 @AutoConfiguration(before = PepperpyHttpClientAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -33,68 +41,256 @@ import org.springframework.util.StringUtils;
 @Conditional(OnRedisRateLimitBackendCondition.class)
 public final class PepperpyRedisRateLimitAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	RedisRateLimitConnection pepperpyRedisRateLimitConnection(Environment environment,
-			ListableBeanFactory beanFactory) {
-		RedisURI uri = null;
-		SslBundle sslBundle = null;
-		if (ClassUtils.isPresent(CONNECTION_DETAILS, getClass().getClassLoader())) {
-			Object details = beanFactory
-				.getBeanProvider(ClassUtils.resolveClassName(CONNECTION_DETAILS, getClass().getClassLoader()))
-				.getIfAvailable();
-			uri = RedisConnectionDetailsUri.of(details);
-			sslBundle = RedisConnectionDetailsUri.sslBundle(details);
+	/**
+	 * Used when {@code spring.data.redis.timeout} is not set: Boot's own connection then waits up to a minute, far
+	 * longer than a rate limit may, since {@code rate-limit.redis.command-timeout} bounds each call anyway.
+	 */
+	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DataRedisProperties.class)
+	@EnableConfigurationProperties(DataRedisProperties.class)
+	static class BootRedisConnection {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisRateLimitConnection pepperpyRedisRateLimitConnection(DataRedisProperties properties,
+				ObjectProvider<DataRedisConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles) {
+			DataRedisConnectionDetails details = connectionDetails
+				.getIfAvailable(() -> new PropertiesConnectionDetails(properties, sslBundles.getIfAvailable()));
+			Duration timeout = positive("spring.data.redis.timeout", properties.getTimeout(), DEFAULT_TIMEOUT);
+			Duration connectTimeout = positive("spring.data.redis.connect-timeout", properties.getConnectTimeout(),
+					timeout);
+			return RedisRateLimitConnection.connect(RedisConnectionDetailsUri.of(details, properties), timeout,
+					connectTimeout, details.getSslBundle());
 		}
-		if (uri == null) {
-			uri = redisUri(environment);
-			sslBundle = sslBundle(environment, beanFactory);
+
+		private static Duration positive(String property, @Nullable Duration value, Duration defaultValue) {
+			if (value == null) {
+				return defaultValue;
+			}
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalStateException(property + " must be positive but was " + value
+						+ " (the Redis connection of pepperpy.network.http.rate-limit.backend: redis)");
+			}
+			return value;
 		}
-		return RedisRateLimitConnection.connect(uri,
-				environment.getProperty("spring.data.redis.timeout", Duration.class, Duration.ofSeconds(1)), sslBundle);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.boot.data.redis.autoconfigure.DataRedisProperties")
+	static class WithoutBootRedis {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisRateLimitConnection pepperpyRedisRateLimitConnection() {
+			throw new IllegalStateException("pepperpy.network.http.rate-limit.backend: redis connects where "
+					+ "spring.data.redis.* point, which Spring Boot's Redis module reads: add "
+					+ "org.springframework.boot:spring-boot-starter-data-redis (or spring-boot-data-redis), or define "
+					+ "a RedisRateLimitConnection bean");
+		}
+
 	}
 
 	/**
-	 * The bundle {@code spring.data.redis.ssl.bundle} names, from Boot's {@link SslBundles}, or {@code null}.
+	 * Boot's connection details from the {@code spring.data.redis.*} properties, for when Boot's Redis
+	 * auto-configuration is not active (it is excluded, or Spring Data Redis is not on the class path). Boot's own
+	 * ({@code PropertiesDataRedisConnectionDetails}) is package-private, so this reads the properties as it does:
+	 * a {@code url} wins over host, port, database and credentials; {@code ssl.enabled} (or an {@code ssl.bundle})
+	 * gives the bundle or the JVM's trust store. Unlike Boot's, a wrong value fails naming its property.
 	 */
-	private static @Nullable SslBundle sslBundle(Environment environment, ListableBeanFactory beanFactory) {
-		String name = environment.getProperty("spring.data.redis.ssl.bundle");
-		if (!StringUtils.hasText(name)) {
-			return null;
-		}
-		SslBundles bundles = beanFactory.getBeanProvider(SslBundles.class).getIfAvailable();
-		if (bundles == null) {
-			throw new IllegalStateException("spring.data.redis.ssl.bundle names the SSL bundle '" + name
-					+ "', but the application has no SslBundles (Spring Boot's SslAutoConfiguration): define it under "
-					+ "spring.ssl.bundle.*");
-		}
-		return bundles.getBundle(name.trim());
-	}
+	static final class PropertiesConnectionDetails implements DataRedisConnectionDetails {
 
-	private static final String CONNECTION_DETAILS = "org.springframework.boot.data.redis.autoconfigure."
-			+ "DataRedisConnectionDetails";
+		private final DataRedisProperties properties;
 
-	static RedisURI redisUri(Environment environment) {
-		String url = environment.getProperty("spring.data.redis.url");
-		RedisURI uri = StringUtils.hasText(url) ? RedisURI.create(url)
-				: RedisURI.create(environment.getProperty("spring.data.redis.host", "localhost"),
-						environment.getProperty("spring.data.redis.port", Integer.class, 6379));
-		String username = environment.getProperty("spring.data.redis.username");
-		String password = environment.getProperty("spring.data.redis.password");
-		if (StringUtils.hasText(password)) {
-			if (StringUtils.hasText(username)) {
-				uri.setUsername(username);
+		private final @Nullable SslBundles sslBundles;
+
+		private final @Nullable URI url;
+
+		PropertiesConnectionDetails(DataRedisProperties properties, @Nullable SslBundles sslBundles) {
+			this.properties = properties;
+			this.sslBundles = sslBundles;
+			this.url = url(properties.getUrl());
+		}
+
+		@Override
+		public @Nullable String getUsername() {
+			return (this.url != null) ? credential(this.url, true) : this.properties.getUsername();
+		}
+
+		@Override
+		public @Nullable String getPassword() {
+			return (this.url != null) ? credential(this.url, false) : this.properties.getPassword();
+		}
+
+		@Override
+		public @Nullable SslBundle getSslBundle() {
+			if (!this.properties.getSsl().isEnabled()) {
+				return null;
 			}
-			uri.setPassword(password.toCharArray());
+			String name = this.properties.getSsl().getBundle();
+			if (!StringUtils.hasText(name)) {
+				return SslBundle.systemDefault();
+			}
+			if (this.sslBundles == null) {
+				throw new IllegalStateException("spring.data.redis.ssl.bundle names the SSL bundle '" + name
+						+ "', but the application has no SslBundles (Spring Boot's SslAutoConfiguration): define it "
+						+ "under spring.ssl.bundle.*");
+			}
+			try {
+				return this.sslBundles.getBundle(name.trim());
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw new IllegalStateException("spring.data.redis.ssl.bundle names the SSL bundle '" + name
+						+ "', which spring.ssl.bundle.* does not define", ex);
+			}
 		}
-		Integer database = environment.getProperty("spring.data.redis.database", Integer.class);
-		if (database != null && !StringUtils.hasText(url)) {
-			uri.setDatabase(database);
+
+		@Override
+		public Standalone getStandalone() {
+			if (this.url == null) {
+				return Standalone.of(this.properties.getHost(), this.properties.getPort(),
+						this.properties.getDatabase());
+			}
+			return Standalone.of(this.url.getHost(), this.url.getPort(), urlDatabase(this.url));
 		}
-		if (environment.getProperty("spring.data.redis.ssl.enabled", Boolean.class, false)) {
-			uri.setSsl(true);
+
+		@Override
+		public @Nullable Sentinel getSentinel() {
+			DataRedisProperties.Sentinel sentinel = this.properties.getSentinel();
+			if (sentinel == null) {
+				return null;
+			}
+			if (!StringUtils.hasText(sentinel.getMaster())) {
+				throw new IllegalStateException(
+						"spring.data.redis.sentinel.master must name the Sentinel's master when sentinel is set");
+			}
+			List<Node> nodes = nodes("spring.data.redis.sentinel.nodes", sentinel.getNodes());
+			int database = getStandalone().getDatabase();
+			return new Sentinel() {
+
+				@Override
+				public int getDatabase() {
+					return database;
+				}
+
+				@Override
+				public String getMaster() {
+					return sentinel.getMaster();
+				}
+
+				@Override
+				public List<Node> getNodes() {
+					return nodes;
+				}
+
+				@Override
+				public @Nullable String getUsername() {
+					return sentinel.getUsername();
+				}
+
+				@Override
+				public @Nullable String getPassword() {
+					return sentinel.getPassword();
+				}
+
+			};
 		}
-		return uri;
+
+		@Override
+		public @Nullable Cluster getCluster() {
+			DataRedisProperties.Cluster cluster = this.properties.getCluster();
+			if (cluster == null) {
+				return null;
+			}
+			List<Node> nodes = nodes("spring.data.redis.cluster.nodes", cluster.getNodes());
+			return () -> nodes;
+		}
+
+		@Override
+		public @Nullable MasterReplica getMasterReplica() {
+			DataRedisProperties.Masterreplica masterReplica = this.properties.getMasterreplica();
+			if (masterReplica == null) {
+				return null;
+			}
+			List<Node> nodes = nodes("spring.data.redis.masterreplica.nodes", masterReplica.getNodes());
+			return () -> nodes;
+		}
+
+		private static @Nullable URI url(@Nullable String url) {
+			if (!StringUtils.hasText(url)) {
+				return null;
+			}
+			try {
+				URI uri = new URI(url.trim());
+				boolean redis = "redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme());
+				if (!redis || uri.getHost() == null) {
+					throw new IllegalStateException(invalidUrl(url));
+				}
+				urlDatabase(uri);
+				return uri;
+			}
+			catch (URISyntaxException ex) {
+				throw new IllegalStateException(invalidUrl(url), ex);
+			}
+		}
+
+		private static String invalidUrl(String url) {
+			return "spring.data.redis.url must be redis://[[username]:password@]host[:port][/database] (rediss:// "
+					+ "for TLS) but was '" + url + "'";
+		}
+
+		private static int urlDatabase(URI url) {
+			String path = url.getPath();
+			String database = (path != null && path.length() > 1) ? path.substring(1) : "";
+			if (database.isEmpty()) {
+				return 0;
+			}
+			try {
+				return Integer.parseInt(database);
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalStateException("spring.data.redis.url names the database '" + database
+						+ "', which is not a number: " + invalidUrl(url.toString()), ex);
+			}
+		}
+
+		/**
+		 * A URL's user information, as Boot reads it: {@code user:password}, or a password alone.
+		 */
+		private static @Nullable String credential(URI url, boolean username) {
+			String userInfo = url.getUserInfo();
+			if (userInfo == null) {
+				return null;
+			}
+			int colon = userInfo.indexOf(':');
+			if (colon == -1) {
+				return username ? null : userInfo;
+			}
+			return username ? userInfo.substring(0, colon) : userInfo.substring(colon + 1);
+		}
+
+		private static List<Node> nodes(String property, @Nullable List<String> nodes) {
+			if (nodes == null) {
+				return List.of();
+			}
+			return nodes.stream().map((node) -> node(property, node)).toList();
+		}
+
+		private static Node node(String property, String node) {
+			int colon = node.lastIndexOf(':');
+			try {
+				if (colon > 0) {
+					return new Node(node.substring(0, colon).trim(), Integer.parseInt(node.substring(colon + 1).trim()));
+				}
+			}
+			catch (NumberFormatException ex) {
+				// Falls through to the message naming the property.
+			}
+			throw new IllegalStateException(property + " must list host:port entries but has '" + node + "'");
+		}
+
 	}
 
 }

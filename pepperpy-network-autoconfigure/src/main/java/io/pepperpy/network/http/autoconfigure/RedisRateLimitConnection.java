@@ -56,15 +56,29 @@ public final class RedisRateLimitConnection implements AutoCloseable {
 	 * @return the open connection
 	 */
 	public static RedisRateLimitConnection connect(RedisURI uri, Duration timeout, @Nullable SslBundle sslBundle) {
+		return connect(uri, timeout, timeout, sslBundle);
+	}
+
+	/**
+	 * Connect to Redis with a connect timeout of its own ({@code spring.data.redis.connect-timeout}).
+	 * @param uri where Redis is, with its credentials, database and client name
+	 * @param timeout the bound of every command
+	 * @param connectTimeout the bound of opening the connection
+	 * @param sslBundle the bundle, or {@code null} for the URI's own TLS setting with the JVM's trust store
+	 * @return the open connection
+	 */
+	static RedisRateLimitConnection connect(RedisURI uri, Duration timeout, Duration connectTimeout,
+			@Nullable SslBundle sslBundle) {
 		ClientOptions.Builder options = ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
 			.timeoutOptions(TimeoutOptions.enabled(timeout));
 		if (sslBundle != null) {
 			uri.setSsl(true);
 			options.sslOptions(sslOptions(sslBundle));
 		}
+		uri.setTimeout(timeout);
 		ClientResources resources = ClientResources.builder()
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
 			.build();

@@ -1,6 +1,11 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import java.time.Duration;
+
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.pepperpy.network.limit.RateLimitSettings;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
@@ -10,7 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
@@ -132,6 +139,19 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aRedissUrlBesideBootsConnectionDetailsSpeaksTls() {
+		// Boot's details carry no bundle for a rediss:// URL; Boot's own connection reads TLS from the URL, so must
+		// the limit: the JVM's trust store does not trust the test certificate, so TLS shows as a PKIX failure.
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.url=rediss://127.0.0.1:" + RedisServerAccess.port(tlsRedis))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("PKIX path building failed"));
+	}
+
+	@Test
 	void aRedisClusterFailsStartupSayingTheLimitNeedsOneRedis() {
 		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
 
@@ -171,6 +191,116 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("rate-limit.redis.expected-instances must be 1 or more but was 0"));
+	}
+
+	@Test
+	void bootsMappingOfTheUrlClientNameAndTimeoutReachesTheSharedLimit() {
+		// The url's credentials and database, client-name and timeout, read by Boot's DataRedisAutoConfiguration
+		// into its connection details and DataRedisProperties: the limit connects as Boot's own connection would.
+		assertBootsSettingsReachTheLimit(
+				this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class)));
+	}
+
+	@Test
+	void withoutBootsRedisAutoConfigurationThePropertiesAreReadTheSameWay() {
+		assertBootsSettingsReachTheLimit(this.contextRunner);
+	}
+
+	private void assertBootsSettingsReachTheLimit(ApplicationContextRunner runner) {
+		createUser("limiter", "secret");
+		runner
+			.withPropertyValues("pepperpy.network.http.max-rate-limit=10",
+					"pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.url=redis://limiter:secret@127.0.0.1:" + RedisServerAccess.port(redis) + "/3",
+					"spring.data.redis.client-name=pepperpy-limit", "spring.data.redis.timeout=2s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RedisCommands<String, String> commands = context.getBean(RedisRateLimitConnection.class)
+					.connection()
+					.sync();
+				assertThat(commands.aclWhoami()).isEqualTo("limiter");
+				assertThat(commands.clientGetname()).isEqualTo("pepperpy-limit");
+				assertThat(commands.clientInfo()).contains(" db=3 ");
+				assertThat(context.getBean(RedisRateLimitConnection.class).connection().getTimeout())
+					.isEqualTo(Duration.ofSeconds(2));
+			});
+	}
+
+	private static void createUser(String name, String password) {
+		try (RedisRateLimitConnection admin = RedisRateLimitConnection
+			.connect(RedisURI.create("127.0.0.1", RedisServerAccess.port(redis)), Duration.ofSeconds(1))) {
+			admin.connection()
+				.sync()
+				.aclSetuser(name, AclSetuserArgs.Builder.on().addPassword(password).allKeys().allCommands());
+		}
+	}
+
+	@Test
+	void aUrlThatIsNotRedisFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.url=http://127.0.0.1:6379")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.url must be redis://")
+				.hasMessageContaining("'http://127.0.0.1:6379'"));
+	}
+
+	@Test
+	void aTimeoutOfZeroFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis", "spring.data.redis.timeout=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.timeout must be positive but was PT0S"));
+	}
+
+	@Test
+	void anUnknownSslBundleFailsStartupNamingTheProperty() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.ssl.bundle=missing")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("spring.data.redis.ssl.bundle names the SSL bundle 'missing', which "
+						+ "spring.ssl.bundle.* does not define"));
+	}
+
+	@Test
+	void aSentinelNodeWithoutAPortFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.sentinel.master=mymaster", "spring.data.redis.sentinel.nodes=sentinel-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.sentinel.nodes must list host:port entries")
+				.hasMessageContaining("'sentinel-1'"));
+	}
+
+	@Test
+	void clusterNodesOfThePropertiesFailStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.cluster.nodes=127.0.0.1:7000")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs a standalone Redis or one behind Sentinel")
+				.hasMessageContaining("spring.data.redis.cluster.nodes"));
+	}
+
+	@Test
+	void withLettuceButWithoutBootsRedisModuleTheRedisBackendFailsStartupSayingWhatIsMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(DataRedisProperties.class))
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.*")
+				.hasMessageContaining("spring-boot-starter-data-redis"));
 	}
 
 	@Test
