@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -342,9 +343,14 @@ class ResilienceTests {
 		Disposable call = client.get("/down").retrieve().subscribe((value) -> {
 		}, (error) -> {
 		});
-		Thread.sleep(300);
+		// The first attempt reached the server and its connection is back: the call is in its 700 ms backoff.
+		server.awaitRequest(getRequestedFor(urlEqualTo("/down")));
+		Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(WAIT)
+			.until(() -> client.state().activeConnections() == 0);
 		call.dispose();
-		Thread.sleep(1200);
+		// No second attempt for longer than the backoff it would have come after.
+		Awaitility.await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3))
+			.until(() -> server.countRequestsMatching(getRequestedFor(urlEqualTo("/down")).build()).getCount() == 1);
 		server.verify(1, getRequestedFor(urlEqualTo("/down")));
 	}
 
@@ -356,6 +362,7 @@ class ResilienceTests {
 		long start = System.nanoTime();
 		// The second call waits for the next slot (about 1 s away); it is cancelled, and a third call takes its slot.
 		Disposable waiting = client.get("/p").retrieve().subscribe();
+		// On purpose: the call is cancelled in the middle of its wait for a permit, not as it starts.
 		Thread.sleep(100);
 		waiting.dispose();
 		await(client.get("/p").retrieve());
