@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Exchanges in every framing against real loopback servers: pooling, concurrency, rate limiting, metrics and
@@ -246,7 +246,10 @@ class TcpClientTests {
 	}
 
 	static void awaitUntil(java.util.function.BooleanSupplier condition) {
-		await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(WAIT).until(condition::getAsBoolean);
+		await().pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(20))
+			.atMost(WAIT)
+			.until(condition::getAsBoolean);
 	}
 
 }
