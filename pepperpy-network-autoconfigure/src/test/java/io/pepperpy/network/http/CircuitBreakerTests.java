@@ -124,6 +124,7 @@ class CircuitBreakerTests {
 			}
 			assertThat(failure(this.client, "/flaky").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
 			server.stubFor(get("/flaky").willReturn(ok("back")));
+			// Waits out the 300 ms open state on purpose: resilience4j turns half-open only at a call after it.
 			Thread.sleep(400);
 			assertThat(this.client.get("/flaky").retrieve().block(Duration.ofSeconds(5))).isEqualTo("back");
 			assertThat(this.client.state().circuitBreaker()).isEqualTo("closed");
@@ -150,6 +151,7 @@ class CircuitBreakerTests {
 		for (int i = 0; i < 4; i++) {
 			failure(this.client, "/down");
 		}
+		// Waits out the 300 ms open state on purpose: resilience4j turns half-open only at a call after it.
 		Thread.sleep(400);
 		assertThat(failure(this.client, "/down").kind()).as("the probe").isEqualTo(NetworkException.Kind.STATUS);
 		assertThat(failure(this.client, "/down").kind()).isEqualTo(NetworkException.Kind.CIRCUIT_OPEN);
@@ -165,6 +167,7 @@ class CircuitBreakerTests {
 		}
 		server.resetRequests();
 		server.stubFor(get("/down").willReturn(ok("back").withFixedDelay(500)));
+		// Waits out the 300 ms open state on purpose: resilience4j turns half-open only at a call after it.
 		Thread.sleep(400);
 		List<Object> outcomes = Flux.range(0, 10)
 			.flatMap((i) -> this.client.get("/down")
@@ -187,6 +190,7 @@ class CircuitBreakerTests {
 		}
 		server.resetRequests();
 		server.stubFor(get("/down").willReturn(ok("back").withFixedDelay(800)));
+		// Waits out the 300 ms open state on purpose: resilience4j turns half-open only at a call after it.
 		Thread.sleep(400);
 		// All ten pass the check before the wait (a probe is free then); the breaker admits the first to get its
 		// permit as the probe and refuses the others when their permits come, 50 ms apart, while it runs.
@@ -343,6 +347,7 @@ class CircuitBreakerTests {
 			// The waits cut short gave their slots back: once the circuit closes, a call waits no longer than the
 			// rate asks, not behind the ~10 s of slots the refused attempts had reserved.
 			server.stubFor(get("/down").willReturn(ok("back")));
+			// Waits out the open state on purpose: resilience4j turns half-open only at a call after it.
 			Thread.sleep(Math.max(0, opened + openFor.toMillis() + 100 - System.currentTimeMillis()));
 			long start = System.nanoTime();
 			assertThat(this.client.get("/down").retrieve().block(Duration.ofSeconds(5))).as("the probe")
@@ -389,6 +394,7 @@ class CircuitBreakerTests {
 		for (int i = 0; i < 4; i++) {
 			failure(this.client, "/down");
 		}
+		// Waits out the 300 ms open state on purpose: resilience4j turns half-open only at a call after it.
 		Thread.sleep(400);
 		// The one probe is taken, then cancelled: its permission comes back, so the next probe runs.
 		Flux.range(0, 1).flatMap((i) -> this.client.get("/slow").retrieve()).take(Duration.ofMillis(200)).blockLast();

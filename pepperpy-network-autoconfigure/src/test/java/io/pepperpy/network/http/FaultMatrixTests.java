@@ -32,6 +32,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every fault shape, injected on the wire, for GET, PUT, DELETE and POST, with and without retries. Each cell
@@ -269,20 +270,14 @@ class FaultMatrixTests {
 	}
 
 	static void awaitPoolIdle(HttpClient client) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-		HttpClientState state = client.state();
-		while ((state.activeConnections() > 0 || state.pendingAcquires() > 0) && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			state = client.state();
-		}
-		assertThat(state.activeConnections()).as("connections still acquired").isZero();
-		assertThat(state.pendingAcquires()).as("acquires still pending").isZero();
+		await().pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(20))
+			.atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> {
+				HttpClientState state = client.state();
+				assertThat(state.activeConnections()).as("connections still acquired").isZero();
+				assertThat(state.pendingAcquires()).as("acquires still pending").isZero();
+			});
 	}
 
 }

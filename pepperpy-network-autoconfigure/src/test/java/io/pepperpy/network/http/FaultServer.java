@@ -128,6 +128,7 @@ final class FaultServer implements AutoCloseable {
 				}
 				long length = Long.parseLong(java.util.Objects.requireNonNullElse(header(head, "content-length"), "0"));
 				if (current == Shape.NOT_READING_UPLOAD) {
+					// The fault itself: the upload is never read, so the client's writes stall.
 					Thread.sleep(60_000);
 					return;
 				}
@@ -153,11 +154,13 @@ final class FaultServer implements AutoCloseable {
 						out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
 								+ "ZZZ\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 						out.flush();
+						// On purpose: the client reads the malformed chunk before the close, not the close alone.
 						Thread.sleep(200);
 						socket.close();
 						return;
 					}
 					case STALL_BEFORE_HEADERS -> {
+						// The fault itself: no headers ever come, to provoke the client's timeout.
 						Thread.sleep(60_000);
 						return;
 					}
@@ -166,6 +169,7 @@ final class FaultServer implements AutoCloseable {
 							.getBytes(StandardCharsets.US_ASCII)) {
 							out.write(b);
 							out.flush();
+							// The fault itself: a byte every 100 ms, to provoke the client's timeout.
 							Thread.sleep(100);
 						}
 						return;
@@ -177,6 +181,7 @@ final class FaultServer implements AutoCloseable {
 						for (byte b : body.getBytes(StandardCharsets.US_ASCII)) {
 							out.write(b);
 							out.flush();
+							// The fault itself: a byte every 100 ms, to provoke the client's timeout.
 							Thread.sleep(100);
 						}
 						return;
@@ -185,6 +190,7 @@ final class FaultServer implements AutoCloseable {
 						out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
 								+ "{\"data\":\"" + "x".repeat(90)).getBytes(StandardCharsets.US_ASCII));
 						out.flush();
+						// On purpose: the client reads the start of the body before the close.
 						Thread.sleep(50);
 						socket.close();
 						return;

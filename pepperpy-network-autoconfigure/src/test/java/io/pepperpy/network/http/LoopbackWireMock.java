@@ -1,15 +1,18 @@
 package io.pepperpy.network.http;
 
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A WireMock server on a free loopback port for a test class: started before its tests, reset (stubs and
@@ -61,6 +64,18 @@ public final class LoopbackWireMock extends WireMockServer
 	 */
 	public String http() {
 		return "http://127.0.0.1:" + port();
+	}
+
+	/**
+	 * Wait until the server has received a request that matches: WireMock logs a request before any delay of its
+	 * stub, so a call to a delayed stub is then in flight.
+	 * @param pattern the requests to wait for, say {@code getRequestedFor(urlEqualTo("/slow"))}
+	 */
+	public void awaitRequest(RequestPatternBuilder pattern) {
+		await().pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(10))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> countRequestsMatching(pattern.build()).getCount() > 0);
 	}
 
 	@Override

@@ -52,6 +52,7 @@ public class NettyLeakDetectionExtension implements BeforeAllCallback, AfterAllC
 		// Leaks are reported when a collected, unreleased buffer is noticed by a later allocation.
 		for (int round = 0; round < 5; round++) {
 			System.gc();
+			// Gives the collector time to enqueue the buffers' references: there is no event to wait for.
 			Thread.sleep(50);
 			for (int i = 0; i < 200; i++) {
 				ByteBuf pooled = PooledByteBufAllocator.DEFAULT.buffer(16);

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -30,6 +31,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Redis rate-limit backend against a real redis-server: three clients stand for three instances of an
@@ -49,6 +51,9 @@ class RedisRateLimitTests {
 	private final Map<String, ConcurrentLinkedQueue<Long>> arrivalsByInstance = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean busyOnce = new AtomicBoolean(true);
+
+	/** When the server answered the one 429, on the clock of {@link #arrivals}. */
+	private final AtomicLong busyAt = new AtomicLong();
 
 	private final List<RedisRateLimitConnection> connections = new ArrayList<>();
 
@@ -79,6 +84,7 @@ class RedisRateLimitTests {
 				return response.sendString(Mono.just("ok"));
 			}).get("/busy", (request, response) -> {
 				if (this.busyOnce.getAndSet(false)) {
+					this.busyAt.set(System.nanoTime());
 					return response.status(429).header("Retry-After", "1").sendString(Mono.just("slow down"));
 				}
 				return response.sendString(Mono.just("ok"));
@@ -108,8 +114,7 @@ class RedisRateLimitTests {
 	 */
 	private void awaitPauseInRedis() {
 		var commands = this.connections.get(0).connection().sync();
-		org.awaitility.Awaitility.await()
-			.atMost(Duration.ofSeconds(2))
+		await().atMost(Duration.ofSeconds(2))
 			.until(() -> commands.hget(this.key, "paused") != null);
 	}
 
@@ -118,6 +123,10 @@ class RedisRateLimitTests {
 	}
 
 	private HttpClient instance(String name, Duration rateLimitTimeout) {
+		return instance(name, rateLimitTimeout, Duration.ofMillis(200));
+	}
+
+	private HttpClient instance(String name, Duration rateLimitTimeout, Duration commandTimeout) {
 		RedisRateLimitConnection connection = RedisRateLimitConnection
 			.connect(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
 		this.connections.add(connection);
@@ -127,8 +136,7 @@ class RedisRateLimitTests {
 			.header("X-Instance", name)
 			.retries(0)
 			.responseFormat(ResponseFormat.TEXT)
-			.rateLimit(new RateLimitSettings(RATE, rateLimitTimeout, RateLimitSettings.Backend.REDIS, this.key, 2,
-					Duration.ofMillis(200)))
+			.rateLimit(new RateLimitSettings(RATE, rateLimitTimeout, RateLimitSettings.Backend.REDIS, this.key, 2, commandTimeout))
 			.build();
 		HttpClient client = HttpClient.builder()
 			.config(config)
@@ -150,6 +158,27 @@ class RedisRateLimitTests {
 
 	private List<Long> arrivalsBetween(long from, long to) {
 		return this.arrivals.stream().filter((t) -> t >= from && t < to).sorted().toList();
+	}
+
+	/**
+	 * How many calls the server had seen ahead of the limit's schedule at worst. The limit hands out one slot per
+	 * {@code 1/R} s from the first, so by any time {@code t} at most {@code R * (t - from) + 1} slots have come, and
+	 * a call arrives at its slot or later, never earlier; "no 100 ms window carries more than R/10 plus one per
+	 * instance" allows one call ahead per instance. Unlike the largest window at the server, this does not take
+	 * for a burst the calls whose slots came while a loaded machine did not run the timers (or the server), and
+	 * that therefore arrive together after the stall: that put 9 to 17 calls in a 100 ms window at the server
+	 * (and up to 11 as the clients sent them), with no call ahead of its slot.
+	 * @param sorted the arrival times, sorted
+	 * @param from a time no later than the first slot
+	 * @return the largest number of calls seen ahead of the schedule
+	 */
+	private static int mostAheadOfSchedule(List<Long> sorted, long from) {
+		double most = 0;
+		for (int i = 0; i < sorted.size(); i++) {
+			double slotsSoFar = RATE * (sorted.get(i) - from) / 1e9;
+			most = Math.max(most, (i + 1) - slotsSoFar);
+		}
+		return (int) Math.floor(most);
 	}
 
 	private static int largestWindow(List<Long> sorted, long windowNanos) {
@@ -206,6 +235,7 @@ class RedisRateLimitTests {
 	 * Each instance's rate at the server over 10 s, after 2 s to settle.
 	 */
 	private List<Double> ratesPerInstance() throws InterruptedException {
+		// Measures rates over time: it sleeps through the periods on purpose.
 		Thread.sleep(2000);
 		long from = System.nanoTime();
 		Thread.sleep(10_000);
@@ -221,20 +251,30 @@ class RedisRateLimitTests {
 
 	@Test
 	void threeInstancesShareOneLimit() throws Exception {
+		List<HttpClient> instances = new ArrayList<>();
 		for (int i = 0; i < INSTANCES; i++) {
-			load(instance("instance-" + i));
+			// A loaded machine can hold a Redis answer past the default 200 ms: the instance then falls back to
+			// its local share (by design, 3 x 25/s here), which is not the limit this test measures.
+			instances.add(instance("instance-" + i, Duration.ofSeconds(30), Duration.ofSeconds(2)));
 		}
-		Thread.sleep(1000);
+		// Measured from before the first call asks for a slot, so no slot is earlier. A call reaches the server at
+		// its slot or later (later when a timer or the server runs late on a loaded machine), never earlier.
 		long from = System.nanoTime();
-		Thread.sleep(10_000);
-		long to = from + TimeUnit.SECONDS.toNanos(10);
+		instances.forEach(this::load);
+		long to = from + TimeUnit.SECONDS.toNanos(11);
+		// The test measures a rate over time: it sleeps through the period on purpose.
+		Thread.sleep(TimeUnit.NANOSECONDS.toMillis(to - System.nanoTime()) + 1);
 		List<Long> window = arrivalsBetween(from, to);
-		double rate = window.size() / 10.0;
+		double rate = window.size() / 11.0;
 		int largest = largestWindow(window, TimeUnit.MILLISECONDS.toNanos(100));
-		System.out.printf("redis rate limit: %d instances, limit %d/s, achieved %.1f/s, largest 100 ms window %d%n",
-				INSTANCES, RATE, rate, largest);
+		int ahead = mostAheadOfSchedule(window, from);
+		System.out.printf("redis rate limit: %d instances, limit %d/s, achieved %.1f/s, largest 100 ms window %d,"
+				+ " most calls ahead of the limit's schedule %d%n", INSTANCES, RATE, rate, largest, ahead);
+		assertThat(events()).as("no instance fell back to its local share")
+			.noneMatch((event) -> event.getLevel() == Level.WARN);
 		assertThat(rate).isBetween(RATE * 0.95, RATE * 1.05);
-		assertThat(largest).isLessThanOrEqualTo(RATE / 10 + INSTANCES);
+		// R/10 + 1 per instance in any 100 ms window, counted on the limit's schedule: see mostAheadOfSchedule.
+		assertThat(ahead).isLessThanOrEqualTo(INSTANCES);
 		assertThat(this.meters.find("pepperpy.http.client.rate.limit.wait").timers()).isNotEmpty();
 	}
 
@@ -243,6 +283,7 @@ class RedisRateLimitTests {
 		for (int i = 0; i < INSTANCES; i++) {
 			load(instance("instance-" + i));
 		}
+		// The test measures rates over time: it sleeps through each period on purpose.
 		Thread.sleep(2000);
 		long sharedFrom = System.nanoTime();
 		Thread.sleep(2000);
@@ -259,10 +300,10 @@ class RedisRateLimitTests {
 		redis.start();
 		// Each instance probes Redis once a second, so on a loaded machine one may still send its local share a
 		// while after the others are back: measure the shared limit from when every instance has switched back.
-		long recoveryDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-		while (resumedInfos().size() < INSTANCES && System.nanoTime() < recoveryDeadline) {
-			Thread.sleep(100);
-		}
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(resumedInfos()).hasSize(INSTANCES));
+		// The rest of this test measures rates over time: it sleeps through each period on purpose.
 		Thread.sleep(1000);
 		long resumedFrom = System.nanoTime();
 		Thread.sleep(3000);
@@ -282,13 +323,15 @@ class RedisRateLimitTests {
 		assertThat(this.meters.find("pepperpy.http.client.rate.limit.fallback").counters()).hasSize(INSTANCES);
 	}
 
-	private List<ILoggingEvent> resumedInfos() {
-		List<ILoggingEvent> events;
+	private List<ILoggingEvent> events() {
 		synchronized (this.logs) {
 			// ListAppender appends under this lock (AppenderBase.doAppend), from Lettuce's threads.
-			events = List.copyOf(this.logs.list);
+			return List.copyOf(this.logs.list);
 		}
-		return events.stream()
+	}
+
+	private List<ILoggingEvent> resumedInfos() {
+		return events().stream()
 			.filter((e) -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("resumed"))
 			.toList();
 	}
@@ -306,7 +349,11 @@ class RedisRateLimitTests {
 		awaitPauseInRedis();
 		second.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5));
 		long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		assertThat(waited).isBetween(800L, 2500L);
+		assertThat(waited).isLessThanOrEqualTo(2500L);
+		// The lower bound on the server's clock, from the 429 to the next request: this thread may see the 429
+		// late on a loaded machine, which made a correct pause look short (791 ms) measured from here.
+		long next = this.arrivalsByInstance.get("second").stream().mapToLong(Long::longValue).max().getAsLong();
+		assertThat(TimeUnit.NANOSECONDS.toMillis(next - this.busyAt.get())).isGreaterThanOrEqualTo(800L);
 		assertThat(second.state().pausedFor()).isEqualTo(Duration.ZERO);
 	}
 

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,8 @@ import redis.embedded.core.ExecutableProvider;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real {@code redis-server} on a free loopback port, started as a child process for the tests that register
@@ -115,21 +118,28 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 			.redirectErrorStream(true)
 			.redirectOutput(new File("target/redis-server-" + this.port + ".log"))
 			.start();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (System.nanoTime() < deadline) {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 200);
-				return;
-			}
-			catch (IOException ex) {
-				if (!this.process.isAlive()) {
-					throw new IllegalStateException("redis-server exited with " + this.process.exitValue()
+		Process started = this.process;
+		await().alias("redis-server listening on port " + this.port)
+			.atMost(Duration.ofSeconds(10))
+			.pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(50))
+			.failFast(() -> {
+				if (!started.isAlive()) {
+					throw new IllegalStateException("redis-server exited with " + started.exitValue()
 							+ ", see target/redis-server-" + this.port + ".log");
 				}
-				Thread.sleep(50);
-			}
+			})
+			.until(this::listening);
+	}
+
+	private boolean listening() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 200);
+			return true;
 		}
-		throw new IllegalStateException("redis-server did not listen on port " + this.port + " within 10 s");
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

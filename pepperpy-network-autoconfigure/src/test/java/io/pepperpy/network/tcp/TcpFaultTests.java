@@ -90,10 +90,15 @@ class TcpFaultTests {
 		int port = freePort();
 		TcpConfig config = TcpConfig.builder().host("127.0.0.1").port(port).retries(10)
 			.retryDelay(Duration.ofMillis(100)).retryBackoffMultiplier(1).build();
-		try (TcpClient client = TcpClient.create(config)) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (TcpClient client = TcpClient.builder().config(config).meterRegistry(meters).build()) {
 			Mono<byte[]> exchange = client.send(bytes("late")).cache();
 			Disposable subscription = exchange.subscribe(null, (ex) -> { });
-			Thread.sleep(250);
+			// The server comes up only once an attempt was refused.
+			awaitUntil(() -> {
+				var refused = meters.find("pepperpy.tcp.client.errors").tag("kind", "CONNECT").counter();
+				return refused != null && refused.count() >= 1;
+			});
 			try (ServerSocket late = new ServerSocket()) {
 				late.setReuseAddress(true);
 				late.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -179,6 +184,8 @@ class TcpFaultTests {
 			// Once the circuit closes, an exchange waits no longer than the rate asks, not behind the slots the
 			// refused attempts had reserved.
 			healthy.set(true);
+			// Waits out the open state on purpose: resilience4j turns half-open only when a call comes after it, so
+			// there is no state to poll before.
 			Thread.sleep(Math.max(0, opened + openFor.toMillis() + 100 - System.currentTimeMillis()));
 			long start = System.nanoTime();
 			assertThat(new String(client.send(bytes("probe")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("probe");
@@ -221,6 +228,8 @@ class TcpFaultTests {
 			assertThat(requests.get()).isEqualTo(3);
 			assertThat(meters.get("pepperpy.tcp.client.circuit.state").tag("state", "open").gauge().value()).isEqualTo(1);
 			assertThat(meters.get("pepperpy.tcp.client.circuit.not.permitted").counter().count()).isEqualTo(1);
+			// Waits out the 300 ms open state on purpose: resilience4j turns half-open only when a call comes after
+			// it, so there is no state to poll before.
 			Thread.sleep(400);
 			assertThat(new String(client.exchange(bytes("ping")).retrieve().block(Duration.ofSeconds(5)),
 					StandardCharsets.UTF_8)).isEqualTo("ok");
@@ -402,6 +411,7 @@ class TcpFaultTests {
 
 	@Test
 	void serverThatDoesNotReadTripsTheWriteTimeout() throws Exception {
+		// The server never reads (a fault on purpose), so the client's writes fill the socket buffers.
 		try (TestServer server = TestServer.start((socket, in, out) -> Thread.sleep(20_000), 4096);
 				TcpClient client = TcpClient.create(server.config()
 					.framing(Framing.LENGTH_PREFIXED)
@@ -420,13 +430,14 @@ class TcpFaultTests {
 
 	@Test
 	void cancellingAnExchangeClosesItsConnection() throws Exception {
+		AtomicBoolean received = new AtomicBoolean();
 		try (TestServer server = TestServer.start((socket, in, out) -> {
 			TestServer.readLine(in);
+			received.set(true);
 			in.read();
 		}); TcpClient client = TcpClient.create(server.config().readTimeout(Duration.ofSeconds(20)).build())) {
 			Disposable exchange = client.send(bytes("slow")).subscribe();
-			awaitUntil(() -> server.open() == 1);
-			Thread.sleep(100);
+			awaitUntil(received::get);
 			exchange.dispose();
 			awaitUntil(() -> server.open() == 0);
 		}
@@ -460,8 +471,8 @@ class TcpFaultTests {
 			TestServer.echoLines(socket, in, out);
 		}); TcpClient client = TcpClient.create(server.config().build())) {
 			assertThat(new String(client.send(bytes("a")).block(WAIT), StandardCharsets.UTF_8)).isEqualTo("reply");
+			// The server's echo loop ends when the client closes its end: the client then no longer offers it.
 			awaitUntil(() -> server.open() == 0 || server.accepted() > 1);
-			Thread.sleep(100);
 			byte[] next = client.send(bytes("b")).block(WAIT);
 			assertThat(new String(next, StandardCharsets.UTF_8)).isNotEqualTo("extra");
 		}

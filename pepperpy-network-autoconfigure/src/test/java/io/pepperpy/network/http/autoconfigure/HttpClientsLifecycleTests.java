@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -64,7 +66,7 @@ class HttpClientsLifecycleTests {
 		HttpClient unused = HttpClient.builder().build();
 		List<Object> results = new CopyOnWriteArrayList<>();
 		used.get("http://127.0.0.1:" + server.port() + "/slow").retrieve().subscribe(results::add, results::add);
-		Thread.sleep(150);
+		server.awaitRequest(getRequestedFor(urlEqualTo("/slow")));
 		CountDownLatch closed = new CountDownLatch(1);
 		lifecycle(used, unused).stop(() -> {
 			assertThat(results).containsExactly(Map.of("done", true));

@@ -274,7 +274,7 @@ class NamedHttpClientsTests {
 			.run((context) -> {
 				client[0] = context.getBean(HttpClient.class);
 				client[0].get("/slow").retrieve().subscribe(results::add, results::add);
-				Thread.sleep(150);
+				server.awaitRequest(getRequestedFor(urlEqualTo("/slow")));
 			});
 		assertThat(results).containsExactly(Map.of("done", true));
 		assertThatExceptionOfType(NetworkException.class)
