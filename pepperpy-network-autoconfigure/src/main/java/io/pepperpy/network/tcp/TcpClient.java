@@ -9,6 +9,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.internal.TlsSetup;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -136,9 +137,7 @@ public interface TcpClient extends AutoCloseable {
 
 		private @Nullable MeterRegistry meterRegistry;
 
-		private @Nullable KeyManagerFactory keyManagers;
-
-		private @Nullable TrustManagerFactory trustManagers;
+		private TlsSetup tls = TlsSetup.NONE;
 
 		private @Nullable CircuitBreakerRegistry circuitBreakers;
 
@@ -166,16 +165,14 @@ public interface TcpClient extends AutoCloseable {
 		}
 
 		/**
-		 * Set the TLS key and trust material, such as an SSL bundle's managers; either may be {@code null} for
-		 * the JDK's default.
-		 * @param keyManagers the key managers (client certificate), or {@code null}
-		 * @param trustManagers the trust managers, or {@code null}
+		 * Use these key and trust managers for TLS (a client certificate for mutual TLS, a private trust store),
+		 * for example those of a Spring Boot SSL bundle.
+		 * @param keyManagers the key managers, or {@code null} for no client certificate
+		 * @param trustManagers the trust managers, or {@code null} for the JVM's trust store
 		 * @return this builder
 		 */
-		public Builder tlsManagers(@Nullable KeyManagerFactory keyManagers,
-				@Nullable TrustManagerFactory trustManagers) {
-			this.keyManagers = keyManagers;
-			this.trustManagers = trustManagers;
+		public Builder tls(@Nullable KeyManagerFactory keyManagers, @Nullable TrustManagerFactory trustManagers) {
+			this.tls = this.tls.withManagers(keyManagers, trustManagers);
 			return this;
 		}
 
@@ -198,8 +195,7 @@ public interface TcpClient extends AutoCloseable {
 			if (this.config == null) {
 				throw new IllegalStateException("config must be set");
 			}
-			return new DefaultTcpClient(this.config, this.meterRegistry, this.keyManagers, this.trustManagers,
-					this.circuitBreakers);
+			return new DefaultTcpClient(this.config, this.meterRegistry, this.tls, this.circuitBreakers);
 		}
 
 	}

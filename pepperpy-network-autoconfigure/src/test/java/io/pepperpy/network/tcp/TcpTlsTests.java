@@ -89,7 +89,7 @@ class TcpTlsTests {
 		try (TestServer server = tlsEchoServer();
 				TcpClient client = TcpClient.builder()
 					.config(server.config().tls(true).build())
-					.tlsManagers(null, trustingTheServer())
+					.tls(null, trustingTheServer())
 					.build()) {
 			assertThat(new String(client.send("secure".getBytes(StandardCharsets.UTF_8)).block(WAIT),
 					StandardCharsets.UTF_8))

@@ -68,8 +68,7 @@ public final class PepperpyTcpClientAutoConfiguration {
 						+ config.sslBundle() + "' but there is no SslBundles bean");
 			}
 			SslBundle bundle = sslBundles.getBundle(config.sslBundle());
-			builder.tlsManagers(bundle.getManagers().getKeyManagerFactory(),
-					bundle.getManagers().getTrustManagerFactory());
+			builder.tls(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory());
 		}
 		return builder.build();
 	}
