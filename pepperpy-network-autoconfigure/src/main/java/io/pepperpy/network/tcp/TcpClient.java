@@ -1,6 +1,7 @@
 package io.pepperpy.network.tcp;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -173,6 +174,17 @@ public interface TcpClient extends AutoCloseable {
 		 */
 		public Builder tls(@Nullable KeyManagerFactory keyManagers, @Nullable TrustManagerFactory trustManagers) {
 			this.tls = this.tls.withManagers(keyManagers, trustManagers);
+			return this;
+		}
+
+		/**
+		 * Limit the TLS handshake to these cipher suites and protocols (an SSL bundle's options).
+		 * @param ciphers the cipher suites, or {@code null} for the JDK's
+		 * @param protocols the protocols, such as {@code TLSv1.3}, or {@code null} for the JDK's
+		 * @return this builder
+		 */
+		public Builder tlsOptions(@Nullable Collection<String> ciphers, @Nullable Collection<String> protocols) {
+			this.tls = this.tls.withOptions(ciphers, protocols);
 			return this;
 		}
 
