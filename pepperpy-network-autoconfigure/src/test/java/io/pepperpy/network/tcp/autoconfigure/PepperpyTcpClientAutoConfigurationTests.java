@@ -309,6 +309,41 @@ class PepperpyTcpClientAutoConfigurationTests {
 	}
 
 	@Test
+	void insecureSslCanBeForbiddenGlobally() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.allow-insecure-ssl=false", "pepperpy.network.tcp.host=127.0.0.1",
+					"pepperpy.network.tcp.port=7000", "pepperpy.network.tcp.tls=true",
+					"pepperpy.network.tcp.verify-ssl=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("pepperpy.network.tcp.verify-ssl")
+				.hasMessageContaining("verify-ssl: false is forbidden by pepperpy.network.tcp.allow-insecure-ssl"));
+	}
+
+	@Test
+	void insecureSslCanBeForbiddenForNamedClients() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.allow-insecure-ssl=false",
+					"pepperpy.network.tcp.clients.device.host=127.0.0.1",
+					"pepperpy.network.tcp.clients.device.port=7000", "pepperpy.network.tcp.clients.device.tls=true",
+					"pepperpy.network.tcp.clients.device.verify-ssl=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("clients[device].verifySsl")
+				.hasMessageContaining("verify-ssl: false is forbidden by pepperpy.network.tcp.allow-insecure-ssl"));
+	}
+
+	@Test
+	void insecureSslIsAllowedByDefault() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.host=127.0.0.1", "pepperpy.network.tcp.port=7000",
+					"pepperpy.network.tcp.tls=true", "pepperpy.network.tcp.verify-ssl=false")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TcpClient.class));
+	}
+
+	@Test
 	void unknownSslBundleFailsStartup() {
 		new ApplicationContextRunner()
 			.withConfiguration(
