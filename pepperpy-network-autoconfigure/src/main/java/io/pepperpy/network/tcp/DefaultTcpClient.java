@@ -19,7 +19,6 @@ import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.TlsSetup;
 import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -71,7 +70,8 @@ final class DefaultTcpClient implements TcpClient {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
-		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime, RateLimitListener.NONE);
+		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime,
+				this.metrics.rateLimitListener());
 		this.circuit = CircuitGuard.create(config.name(), "TCP client '" + config.name() + "'",
 				config.circuitBreaker(), circuitBreakers, this.logger, meterRegistry, TcpMetrics.PREFIX,
 				List.of(Tag.of("client", config.name())));
