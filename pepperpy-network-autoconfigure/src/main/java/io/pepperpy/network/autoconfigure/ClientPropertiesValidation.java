@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import io.pepperpy.network.InvalidSettingException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
@@ -59,6 +60,22 @@ public final class ClientPropertiesValidation {
 				errors.rejectValue(field, "invalid", new Object[] { ex.getValue() }, ex.getMessage());
 				candidate = withDefault(candidate, field);
 			}
+		}
+	}
+
+	/**
+	 * Reject {@code verify-ssl: false} when the protocol's {@code allow-insecure-ssl} is {@code false}: the one
+	 * rule of both protocols' {@code allow-insecure-ssl}.
+	 * @param verifySsl the client's {@code verify-ssl}, or {@code null} when not set (verified)
+	 * @param allowInsecureSsl the protocol's {@code allow-insecure-ssl}
+	 * @param prefix the protocol's prefix, such as {@code pepperpy.network.tcp}
+	 * @param errors where to reject {@code verifySsl}
+	 */
+	public static void rejectInsecureSsl(@Nullable Boolean verifySsl, boolean allowInsecureSsl, String prefix,
+			Errors errors) {
+		if (!allowInsecureSsl && Boolean.FALSE.equals(verifySsl)) {
+			errors.rejectValue("verifySsl", "insecure", new Object[] { false },
+					"verify-ssl: false is forbidden by " + prefix + ".allow-insecure-ssl: false");
 		}
 	}
 

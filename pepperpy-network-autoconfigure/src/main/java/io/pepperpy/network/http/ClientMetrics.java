@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pepperpy.network.internal.RateLimitMeters;
 import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 
@@ -100,8 +101,6 @@ final class ClientMetrics {
 
 	private final Map<AttemptKey, Counter> attempts = new ConcurrentHashMap<>();
 
-	private @Nullable Timer rateLimitWait;
-
 	private static final String[] STATUS = new String[600];
 
 	static {
@@ -188,21 +187,6 @@ final class ClientMetrics {
 			.increment();
 	}
 
-	void rateLimitWait(long nanos) {
-		if (this.registry == null) {
-			return;
-		}
-		Timer timer = this.rateLimitWait;
-		if (timer == null) {
-			timer = Timer.builder(PREFIX + "rate.limit.wait")
-				.description("Time calls waited for a rate-limit permit")
-				.tags(Tags.of("client", this.client))
-				.register(this.registry);
-			this.rateLimitWait = timer;
-		}
-		timer.record(nanos, TimeUnit.NANOSECONDS);
-	}
-
 	/**
 	 * Return the listener a rate-limit gate reports to: wait times to {@code rate.limit.wait}, refusals to
 	 * {@code rate.limit.denied} tagged with the backend, fall-backs from Redis to {@code rate.limit.fallback}.
@@ -210,54 +194,7 @@ final class ClientMetrics {
 	 * @return the listener
 	 */
 	RateLimitListener rateLimitListener(String backend) {
-		return new RateLimitListener() {
-
-			@Override
-			public void waited(long nanos) {
-				rateLimitWait(nanos);
-			}
-
-			@Override
-			public void denied() {
-				rateLimitDenied(backend);
-			}
-
-			@Override
-			public void fellBack() {
-				rateLimitFallback();
-			}
-
-		};
-	}
-
-	/**
-	 * By backend: refusals are the hot path of an overloaded client (12,000 a second in the overload benchmark), so
-	 * they look their counter up in a two-entry map instead of building and registering it each time.
-	 */
-	private final Map<String, Counter> rateLimitDenied = new ConcurrentHashMap<>();
-
-	void rateLimitDenied(String backend) {
-		if (this.registry == null) {
-			return;
-		}
-		MeterRegistry registry = this.registry;
-		this.rateLimitDenied.computeIfAbsent(backend, (key) -> Counter.builder(PREFIX + "rate.limit.denied")
-			.description("Calls refused a rate-limit permit because the wait would exceed rate-limit-timeout")
-			.tags(Tags.of("client", this.client, "backend", key))
-			.register(registry))
-			.increment();
-	}
-
-	void rateLimitFallback() {
-		if (this.registry == null) {
-			return;
-		}
-		Counter.builder(PREFIX + "rate.limit.fallback")
-			.description("Times the shared (Redis) rate limit was unreachable and the client fell back to its "
-					+ "local share")
-			.tags(Tags.of("client", this.client, "backend", "redis"))
-			.register(this.registry)
-			.increment();
+		return RateLimitMeters.of(this.registry, PREFIX, this.client, backend);
 	}
 
 }

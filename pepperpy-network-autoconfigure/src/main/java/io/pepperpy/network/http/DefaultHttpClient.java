@@ -13,9 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -25,6 +22,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.TlsSetup;
 import io.pepperpy.network.limit.PermitGate;
 import io.pepperpy.network.limit.GateSettings;
 import org.jspecify.annotations.Nullable;
@@ -127,8 +125,7 @@ final class DefaultHttpClient implements HttpClient {
 
 	DefaultHttpClient(HttpConfig config, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable MeterRegistry meterRegistry, @Nullable ObservationRegistry observationRegistry,
-			List<HttpClientCustomizer> customizers, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions, @Nullable Object redisConnection,
+			List<HttpClientCustomizer> customizers, TlsSetup tls, @Nullable Object redisConnection,
 			@Nullable CircuitBreakerRegistry circuitBreakers, ObservationSettings observation) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name());
@@ -147,7 +144,7 @@ final class DefaultHttpClient implements HttpClient {
 		this.connectionProvider = NettyConnectorFactory.pool(config, this.poolStats);
 		this.metrics.connections(this.poolStats);
 		reactor.netty.http.client.HttpClient connector = NettyConnectorFactory
-			.connector(config, this.connectionProvider, keyManagers, trustManagers, tlsOptions)
+			.connector(config, this.connectionProvider, tls)
 			.doOnConnected((connection) -> this.connections.add(connection.channel()));
 		for (HttpClientCustomizer customizer : customizers) {
 			connector = customizer.customizeConnector(config.name(), connector);

@@ -223,11 +223,7 @@ public interface HttpClient extends AutoCloseable {
 
 		private final java.util.List<HttpClientCustomizer> customizers = new java.util.ArrayList<>();
 
-		private javax.net.ssl.@Nullable KeyManagerFactory keyManagers;
-
-		private javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
-
-		private TlsOptions tlsOptions = TlsOptions.DEFAULTS;
+		private io.pepperpy.network.internal.TlsSetup tls = io.pepperpy.network.internal.TlsSetup.NONE;
 
 		private @Nullable Object redisConnection;
 
@@ -326,8 +322,7 @@ public interface HttpClient extends AutoCloseable {
 		 */
 		public Builder tls(javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
 				javax.net.ssl.@Nullable TrustManagerFactory trustManagers) {
-			this.keyManagers = keyManagers;
-			this.trustManagers = trustManagers;
+			this.tls = this.tls.withManagers(keyManagers, trustManagers);
 			return this;
 		}
 
@@ -364,8 +359,7 @@ public interface HttpClient extends AutoCloseable {
 		 */
 		public Builder tlsOptions(java.util.@Nullable Collection<String> ciphers,
 				java.util.@Nullable Collection<String> protocols) {
-			this.tlsOptions = new TlsOptions((ciphers != null) ? java.util.List.copyOf(ciphers) : null,
-					(protocols != null) ? java.util.List.copyOf(protocols) : null);
+			this.tls = this.tls.withOptions(ciphers, protocols);
 			return this;
 		}
 
@@ -402,7 +396,7 @@ public interface HttpClient extends AutoCloseable {
 			return new LazyHttpClient(this.config,
 					(this.webClientBuilder != null) ? this.webClientBuilder.clone() : null,
 					this.webClientBuilderSupplier, this.jsonMapper, this.meterRegistry, this.observationRegistry,
-					java.util.List.copyOf(this.customizers), this.keyManagers, this.trustManagers, this.tlsOptions,
+					java.util.List.copyOf(this.customizers), this.tls,
 					this.redisConnection, this.circuitBreakers, this.observation);
 		}
 

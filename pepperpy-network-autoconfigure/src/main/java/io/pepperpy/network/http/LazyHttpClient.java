@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.internal.TlsSetup;
 import io.pepperpy.network.limit.PermitGate;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
@@ -44,11 +45,7 @@ final class LazyHttpClient implements HttpClient {
 
 	private final List<HttpClientCustomizer> customizers;
 
-	private final javax.net.ssl.@Nullable KeyManagerFactory keyManagers;
-
-	private final javax.net.ssl.@Nullable TrustManagerFactory trustManagers;
-
-	private final TlsOptions tlsOptions;
+	private final TlsSetup tls;
 
 	private final @Nullable Object redisConnection;
 
@@ -73,17 +70,15 @@ final class LazyHttpClient implements HttpClient {
 			@Nullable Supplier<? extends WebClient.@Nullable Builder> webClientBuilderSupplier,
 			@Nullable JsonMapper jsonMapper, @Nullable MeterRegistry meterRegistry,
 			@Nullable ObservationRegistry observationRegistry, List<HttpClientCustomizer> customizers,
-			javax.net.ssl.@Nullable KeyManagerFactory keyManagers,
-			javax.net.ssl.@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions,
+			TlsSetup tls,
 			@Nullable Object redisConnection, @Nullable CircuitBreakerRegistry circuitBreakers,
 			ObservationSettings observation) {
 		if (config.rateLimit().backend() == RateLimitSettings.Backend.REDIS) {
 			PermitGate.requireConnection("HTTP client '" + config.name() + "'", redisConnection);
 		}
 		if (!config.transport().verifySsl()) {
-			LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name())
-				.warn("HTTP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
-						+ "use this only against test servers", config.name());
+			TlsSetup.warnUnverified(LoggerFactory.getLogger(HttpClient.class.getName() + "." + config.name()),
+					"HTTP client '" + config.name() + "'");
 		}
 		this.config = config;
 		this.webClientBuilder = webClientBuilder;
@@ -92,9 +87,7 @@ final class LazyHttpClient implements HttpClient {
 		this.meterRegistry = meterRegistry;
 		this.observationRegistry = observationRegistry;
 		this.customizers = customizers;
-		this.keyManagers = keyManagers;
-		this.trustManagers = trustManagers;
-		this.tlsOptions = tlsOptions;
+		this.tls = tls;
 		this.redisConnection = redisConnection;
 		this.circuitBreakers = circuitBreakers;
 		this.observation = observation;
@@ -123,8 +116,8 @@ final class LazyHttpClient implements HttpClient {
 			if (client == null) {
 				client = new DefaultHttpClient(this.config, webClientBuilder,
 						(this.jsonMapper != null) ? this.jsonMapper : DefaultHttpClient.defaultJsonMapper(),
-						this.meterRegistry, this.observationRegistry, this.customizers, this.keyManagers,
-						this.trustManagers, this.tlsOptions, this.redisConnection, this.circuitBreakers,
+						this.meterRegistry, this.observationRegistry, this.customizers, this.tls,
+						this.redisConnection, this.circuitBreakers,
 						this.observation);
 				if (this.closed) {
 					// Refuses calls as any closed client does.

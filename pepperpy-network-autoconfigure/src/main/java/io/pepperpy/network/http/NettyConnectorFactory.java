@@ -2,14 +2,8 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
-
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import org.jspecify.annotations.Nullable;
+import io.pepperpy.network.internal.TlsSetup;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
@@ -49,8 +43,7 @@ final class NettyConnectorFactory {
 		return (timeouts.connect().compareTo(timeouts.attempt()) < 0) ? timeouts.connect() : timeouts.attempt();
 	}
 
-	static HttpClient connector(HttpConfig config, ConnectionProvider provider, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers, TlsOptions tlsOptions) {
+	static HttpClient connector(HttpConfig config, ConnectionProvider provider, TlsSetup tls) {
 		Duration connectTimeout = connectTimeout(config);
 		HttpClient client = HttpClient.create(provider)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
@@ -58,31 +51,11 @@ final class NettyConnectorFactory {
 		if (config.transport().http2()) {
 			client = client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
 		}
-		if (config.transport().verifySsl() && (keyManagers != null || trustManagers != null)) {
-			SslProvider.ProtocolSslContextSpec tls = tlsFor(config).configure((builder) -> {
-				if (keyManagers != null) {
-					builder.keyManager(keyManagers);
-				}
-				if (trustManagers != null) {
-					builder.trustManager(trustManagers);
-				}
-				tlsOptions.applyTo(builder);
-			});
-			client = client.secure((spec) -> spec.sslContext(tls));
-		}
-		if (!config.transport().verifySsl()) {
+		boolean verify = config.transport().verifySsl();
+		if (!verify || tls.hasManagers()) {
+			// Without material and verified, Reactor Netty's own TLS set-up applies to https URLs. Unverified,
 			// LazyHttpClient warned when the client was built.
-			SslProvider.ProtocolSslContextSpec insecure = tlsFor(config)
-				.configure((builder) -> {
-					builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-					tlsOptions.applyTo(builder);
-				});
-			client = client.secure((spec) -> spec.sslContext(insecure).handlerConfigurator((handler) -> {
-				SSLEngine engine = handler.engine();
-				SSLParameters parameters = engine.getSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm(null);
-				engine.setSSLParameters(parameters);
-			}));
+			client = client.secure((spec) -> tls.configure(spec, tlsFor(config), verify, null));
 		}
 		return client;
 	}

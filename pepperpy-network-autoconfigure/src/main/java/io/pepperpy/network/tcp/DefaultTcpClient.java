@@ -6,11 +6,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -18,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.RetrySettings;
@@ -27,8 +21,8 @@ import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.AttemptOutcome;
 import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.internal.GuardedAttempt;
+import io.pepperpy.network.internal.TlsSetup;
 import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -80,17 +74,18 @@ final class DefaultTcpClient implements TcpClient {
 	/** The policy of exchanges that keep the configured retries, built once. */
 	final @Nullable RetryPolicy retryPolicy;
 
-	DefaultTcpClient(TcpConfig config, @Nullable MeterRegistry meterRegistry, @Nullable KeyManagerFactory keyManagers,
-			@Nullable TrustManagerFactory trustManagers, @Nullable CircuitBreakerRegistry circuitBreakers) {
+	DefaultTcpClient(TcpConfig config, @Nullable MeterRegistry meterRegistry, TlsSetup tls,
+			@Nullable CircuitBreakerRegistry circuitBreakers) {
 		this.config = config;
 		this.logger = LoggerFactory.getLogger(TcpClient.class.getName() + "." + config.name());
 		this.metrics = new TcpMetrics(meterRegistry, config.name());
-		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime, RateLimitListener.NONE);
+		this.limiter = new RateGate(config.rateLimit().maxPerSecond(), System::nanoTime,
+				this.metrics.rateLimitListener());
 		this.circuit = CircuitGuard.create(config.name(), "TCP client '" + config.name() + "'",
 				config.circuitBreaker(), circuitBreakers, this.logger, meterRegistry, TcpMetrics.PREFIX,
 				List.of(Tag.of("client", config.name())));
 		this.codec = new FrameCodec(config);
-		this.connector = createConnector(config, this.codec, keyManagers, trustManagers, this.logger);
+		this.connector = createConnector(config, this.codec, tls, this.logger);
 		boolean raw = config.framing() == Framing.RAW;
 		this.pool = new ChannelPool(
 				this.connector.connect().map((connection) -> new TcpChannel(connection, this.codec, this.metrics, raw)),
@@ -100,7 +95,7 @@ final class DefaultTcpClient implements TcpClient {
 	}
 
 	private static reactor.netty.tcp.TcpClient createConnector(TcpConfig config, FrameCodec codec,
-			@Nullable KeyManagerFactory keyManagers, @Nullable TrustManagerFactory trustManagers, Logger logger) {
+			TlsSetup tls, Logger logger) {
 		reactor.netty.tcp.TcpClient client = reactor.netty.tcp.TcpClient.create(ConnectionProvider.newConnection())
 			.host(config.host())
 			.port(config.port())
@@ -112,35 +107,17 @@ final class DefaultTcpClient implements TcpClient {
 		if (!config.secure()) {
 			return client;
 		}
-		if (config.sslBundle() != null && keyManagers == null && trustManagers == null) {
+		if (config.sslBundle() != null && !tls.hasManagers()) {
 			throw new IllegalStateException("TCP client '" + config.name() + "' uses ssl-bundle '" + config.sslBundle()
 					+ "' but no key or trust managers were given; in Spring Boot the auto-configuration resolves "
-					+ "the bundle, standalone pass them with TcpClient.builder().tlsManagers(...)");
+					+ "the bundle, standalone pass them with TcpClient.builder().tls(...)");
 		}
 		boolean verify = config.verifySsl();
 		if (!verify) {
-			logger.warn("TCP client '{}' does not verify TLS certificates or host names (verify-ssl: false): "
-					+ "use this only against test servers", config.name());
+			TlsSetup.warnUnverified(logger, "TCP client '" + config.name() + "'");
 		}
-		TcpSslContextSpec spec = TcpSslContextSpec.forClient().configure((builder) -> {
-			if (!verify) {
-				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-			}
-			else if (trustManagers != null) {
-				builder.trustManager(trustManagers);
-			}
-			if (keyManagers != null) {
-				builder.keyManager(keyManagers);
-			}
-		});
-		return client.secure((ssl) -> ssl.sslContext(spec)
-			.handshakeTimeout(config.connectTimeout())
-			.handlerConfigurator((handler) -> {
-				SSLEngine engine = handler.engine();
-				SSLParameters parameters = engine.getSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
-				engine.setSSLParameters(parameters);
-			}));
+		return client.secure(
+				(ssl) -> tls.configure(ssl, TcpSslContextSpec.forClient(), verify, config.connectTimeout()));
 	}
 
 	@Override

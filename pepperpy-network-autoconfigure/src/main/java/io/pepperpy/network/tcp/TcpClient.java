@@ -1,6 +1,7 @@
 package io.pepperpy.network.tcp;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -9,6 +10,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.internal.TlsSetup;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -136,9 +138,7 @@ public interface TcpClient extends AutoCloseable {
 
 		private @Nullable MeterRegistry meterRegistry;
 
-		private @Nullable KeyManagerFactory keyManagers;
-
-		private @Nullable TrustManagerFactory trustManagers;
+		private TlsSetup tls = TlsSetup.NONE;
 
 		private @Nullable CircuitBreakerRegistry circuitBreakers;
 
@@ -166,16 +166,25 @@ public interface TcpClient extends AutoCloseable {
 		}
 
 		/**
-		 * Set the TLS key and trust material, such as an SSL bundle's managers; either may be {@code null} for
-		 * the JDK's default.
-		 * @param keyManagers the key managers (client certificate), or {@code null}
-		 * @param trustManagers the trust managers, or {@code null}
+		 * Use these key and trust managers for TLS (a client certificate for mutual TLS, a private trust store),
+		 * for example those of a Spring Boot SSL bundle.
+		 * @param keyManagers the key managers, or {@code null} for no client certificate
+		 * @param trustManagers the trust managers, or {@code null} for the JVM's trust store
 		 * @return this builder
 		 */
-		public Builder tlsManagers(@Nullable KeyManagerFactory keyManagers,
-				@Nullable TrustManagerFactory trustManagers) {
-			this.keyManagers = keyManagers;
-			this.trustManagers = trustManagers;
+		public Builder tls(@Nullable KeyManagerFactory keyManagers, @Nullable TrustManagerFactory trustManagers) {
+			this.tls = this.tls.withManagers(keyManagers, trustManagers);
+			return this;
+		}
+
+		/**
+		 * Limit the TLS handshake to these cipher suites and protocols (an SSL bundle's options).
+		 * @param ciphers the cipher suites, or {@code null} for the JDK's
+		 * @param protocols the protocols, such as {@code TLSv1.3}, or {@code null} for the JDK's
+		 * @return this builder
+		 */
+		public Builder tlsOptions(@Nullable Collection<String> ciphers, @Nullable Collection<String> protocols) {
+			this.tls = this.tls.withOptions(ciphers, protocols);
 			return this;
 		}
 
@@ -198,8 +207,7 @@ public interface TcpClient extends AutoCloseable {
 			if (this.config == null) {
 				throw new IllegalStateException("config must be set");
 			}
-			return new DefaultTcpClient(this.config, this.meterRegistry, this.keyManagers, this.trustManagers,
-					this.circuitBreakers);
+			return new DefaultTcpClient(this.config, this.meterRegistry, this.tls, this.circuitBreakers);
 		}
 
 	}

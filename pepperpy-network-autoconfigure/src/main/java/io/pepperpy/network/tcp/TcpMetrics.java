@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.internal.RateLimitMeters;
+import io.pepperpy.network.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -119,6 +121,15 @@ final class TcpMetrics {
 			.description("Failed attempts and streams, by kind")
 			.tags("client", this.client, "kind", key.name())
 			.register(registry)).increment();
+	}
+
+	/**
+	 * Return the listener the client's rate limiter reports to: {@code rate.limit.wait} and
+	 * {@code rate.limit.denied} (backend {@code local}), as for HTTP.
+	 * @return the listener
+	 */
+	RateLimitListener rateLimitListener() {
+		return RateLimitMeters.of(this.registry, PREFIX, this.client, "local");
 	}
 
 	void close() {

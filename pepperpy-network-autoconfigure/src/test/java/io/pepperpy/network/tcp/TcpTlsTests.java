@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import ch.qos.logback.classic.Logger;
@@ -70,11 +73,25 @@ class TcpTlsTests {
 	}
 
 	private static TestServer tlsEchoServer() throws Exception {
+		return TestServer.startTls(TestServer::echoLines, serverContext());
+	}
+
+	private static SSLContext serverContext() throws Exception {
 		KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 		keyManagers.init(store, PASSWORD);
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(keyManagers.getKeyManagers(), null, null);
-		return TestServer.startTls(TestServer::echoLines, context);
+		return context;
+	}
+
+	/**
+	 * An echo server that records the protocol each handshake negotiated.
+	 */
+	private static TestServer tlsEchoServer(List<String> negotiated) throws Exception {
+		return TestServer.startTls((socket, in, out) -> {
+			negotiated.add(((SSLSocket) socket).getSession().getProtocol());
+			TestServer.echoLines(socket, in, out);
+		}, serverContext());
 	}
 
 	private static TrustManagerFactory trustingTheServer() throws Exception {
@@ -89,12 +106,66 @@ class TcpTlsTests {
 		try (TestServer server = tlsEchoServer();
 				TcpClient client = TcpClient.builder()
 					.config(server.config().tls(true).build())
-					.tlsManagers(null, trustingTheServer())
+					.tls(null, trustingTheServer())
 					.build()) {
 			assertThat(new String(client.send("secure".getBytes(StandardCharsets.UTF_8)).block(WAIT),
 					StandardCharsets.UTF_8))
 				.isEqualTo("secure");
 			assertThat(client.config().address()).startsWith("tls://");
+		}
+	}
+
+	@Test
+	void theHandshakeUsesOnlyTheGivenProtocols() throws Exception {
+		List<String> negotiated = new CopyOnWriteArrayList<>();
+		try (TestServer server = tlsEchoServer(negotiated);
+				TcpClient client = TcpClient.builder()
+					.config(server.config().tls(true).build())
+					.tls(null, trustingTheServer())
+					.tlsOptions(null, List.of("TLSv1.2"))
+					.build()) {
+			assertThat(client.send("v12".getBytes(StandardCharsets.UTF_8)).block(WAIT)).asString(StandardCharsets.UTF_8)
+				.isEqualTo("v12");
+			// The JDK's client and server both prefer TLSv1.3 when left alone.
+			assertThat(negotiated).containsExactly("TLSv1.2");
+		}
+	}
+
+	@Test
+	void theHandshakeUsesOnlyTheGivenCipherSuites() throws Exception {
+		List<String> ciphers = new CopyOnWriteArrayList<>();
+		String cipher = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+		try (TestServer server = TestServer.startTls((socket, in, out) -> {
+			ciphers.add(((SSLSocket) socket).getSession().getCipherSuite());
+			TestServer.echoLines(socket, in, out);
+		}, serverContext());
+				TcpClient client = TcpClient.builder()
+					.config(server.config().tls(true).build())
+					.tls(null, trustingTheServer())
+					.tlsOptions(List.of(cipher), List.of("TLSv1.2"))
+					.build()) {
+			assertThat(client.send("suite".getBytes(StandardCharsets.UTF_8)).block(WAIT)).isNotEmpty();
+			assertThat(ciphers).containsExactly(cipher);
+		}
+	}
+
+	@Test
+	void protocolsTheServerDoesNotOfferFailTheHandshake() throws Exception {
+		SSLContext context = serverContext();
+		SSLParameters tls13Only = context.getDefaultSSLParameters();
+		tls13Only.setProtocols(new String[] { "TLSv1.3" });
+		try (TestServer server = TestServer.startTls((socket, in, out) -> {
+			((SSLSocket) socket).setSSLParameters(tls13Only);
+			TestServer.echoLines(socket, in, out);
+		}, context);
+				TcpClient client = TcpClient.builder()
+					.config(server.config().tls(true).build())
+					.tls(null, trustingTheServer())
+					.tlsOptions(null, List.of("TLSv1.2"))
+					.build()) {
+			NetworkException ex = org.junit.jupiter.api.Assertions.assertThrows(NetworkException.class,
+					() -> client.send("x".getBytes(StandardCharsets.UTF_8)).block(WAIT));
+			assertThat(ex.kind()).isEqualTo(NetworkException.Kind.TLS);
 		}
 	}
 

@@ -98,10 +98,8 @@ final class HttpClientPropertiesMapper {
 			errors.rejectValue("sslBundle", "conflict", new Object[] { properties.getSslBundle() },
 					"ssl-bundle cannot be combined with verify-ssl: false");
 		}
-		if (!allowInsecureSsl && insecure) {
-			errors.rejectValue("verifySsl", "insecure", new Object[] { false },
-					"verify-ssl: false is forbidden by pepperpy.network.http.allow-insecure-ssl: false");
-		}
+		ClientPropertiesValidation.rejectInsecureSsl(properties.getVerifySsl(), allowInsecureSsl,
+				PepperpyHttpProperties.PREFIX, errors);
 	}
 
 	private static int maxInMemorySize(DataSize size) {

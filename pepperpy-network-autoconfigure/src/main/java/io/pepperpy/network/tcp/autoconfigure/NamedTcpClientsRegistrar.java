@@ -39,7 +39,8 @@ class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 	}
 
 	private static TcpClient create(Binder binder, String name, ListableBeanFactory beanFactory) {
-		TcpConfig config = config(binder, name);
+		TcpConfig config = config(binder, name,
+				beanFactory.getBean(PepperpyTcpProperties.class).isAllowInsecureSsl());
 		return PepperpyTcpClientAutoConfiguration.create(config, beanFactory);
 	}
 
@@ -48,15 +49,16 @@ class NamedTcpClientsRegistrar extends NamedClientsRegistrar {
 	 * {@code pepperpy.network.tcp.clients.<name>.*}.
 	 * @param binder the binder
 	 * @param name the client's name
+	 * @param allowInsecureSsl whether {@code verify-ssl: false} is allowed
 	 * @return the configuration
 	 */
-	static TcpConfig config(Binder binder, String name) {
+	static TcpConfig config(Binder binder, String name, boolean allowInsecureSsl) {
 		TcpClientProperties merged = new TcpClientProperties();
 		binder.bind(PepperpyTcpProperties.PREFIX, Bindable.ofInstance(merged));
 		String prefix = PepperpyTcpProperties.PREFIX + ".clients." + name;
 		binder.bind(prefix, Bindable.ofInstance(merged));
 		BeanPropertyBindingResult errors = new BeanPropertyBindingResult(merged, prefix);
-		TcpClientPropertiesMapper.validate(merged, name, errors);
+		TcpClientPropertiesMapper.validate(merged, name, allowInsecureSsl, errors);
 		if (errors.hasErrors()) {
 			throw ClientPropertiesValidation.failure("TCP client '" + name + "' (" + prefix + ".* over "
 					+ PepperpyTcpProperties.PREFIX + ".*)", prefix, errors);

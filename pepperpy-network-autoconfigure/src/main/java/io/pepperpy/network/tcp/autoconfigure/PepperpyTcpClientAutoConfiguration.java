@@ -1,5 +1,7 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
+import java.util.List;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
@@ -68,8 +71,10 @@ public final class PepperpyTcpClientAutoConfiguration {
 						+ config.sslBundle() + "' but there is no SslBundles bean");
 			}
 			SslBundle bundle = sslBundles.getBundle(config.sslBundle());
-			builder.tlsManagers(bundle.getManagers().getKeyManagerFactory(),
-					bundle.getManagers().getTrustManagerFactory());
+			builder.tls(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory());
+			SslOptions options = bundle.getOptions();
+			builder.tlsOptions((options.getCiphers() != null) ? List.of(options.getCiphers()) : null,
+					(options.getEnabledProtocols() != null) ? List.of(options.getEnabledProtocols()) : null);
 		}
 		return builder.build();
 	}

@@ -28,12 +28,25 @@ public class PepperpyTcpProperties extends TcpClientProperties implements Valida
 	 */
 	private Map<String, TcpClientProperties> clients = new LinkedHashMap<>();
 
+	/**
+	 * Whether verify-ssl: false is allowed at all, for any client; false makes it a start-up error.
+	 */
+	private boolean allowInsecureSsl = true;
+
 	public Map<String, TcpClientProperties> getClients() {
 		return this.clients;
 	}
 
 	public void setClients(Map<String, TcpClientProperties> clients) {
 		this.clients = clients;
+	}
+
+	public boolean isAllowInsecureSsl() {
+		return this.allowInsecureSsl;
+	}
+
+	public void setAllowInsecureSsl(boolean allowInsecureSsl) {
+		this.allowInsecureSsl = allowInsecureSsl;
 	}
 
 	@Override
@@ -44,15 +57,16 @@ public class PepperpyTcpProperties extends TcpClientProperties implements Valida
 	/**
 	 * Check the properties of the default client and of each named client as {@link TcpClientPropertiesMapper}
 	 * maps them; a client without a host may get it from the other level, so its host and port are checked when
-	 * it is made. Spring Boot turns the errors into a start-up failure.
+	 * it is made. With {@code allow-insecure-ssl: false}, {@code verify-ssl: false} is an error at either level.
+	 * Spring Boot turns the errors into a start-up failure.
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
 		PepperpyTcpProperties properties = (PepperpyTcpProperties) target;
-		TcpClientPropertiesMapper.validateInherited(properties, errors);
+		TcpClientPropertiesMapper.validateInherited(properties, this.allowInsecureSsl, errors);
 		for (Map.Entry<String, TcpClientProperties> client : properties.clients.entrySet()) {
 			errors.pushNestedPath("clients[" + client.getKey() + "]");
-			TcpClientPropertiesMapper.validateInherited(client.getValue(), errors);
+			TcpClientPropertiesMapper.validateInherited(client.getValue(), this.allowInsecureSsl, errors);
 			errors.popNestedPath();
 		}
 	}

@@ -61,19 +61,23 @@ final class TcpClientPropertiesMapper {
 	 * Check a complete client's properties: those of a client about to be made.
 	 * @param properties the properties
 	 * @param name the client's name
+	 * @param allowInsecureSsl whether {@code verify-ssl: false} is allowed
 	 * @param errors where to reject invalid properties
 	 */
-	static void validate(TcpClientProperties properties, String name, Errors errors) {
+	static void validate(TcpClientProperties properties, String name, boolean allowInsecureSsl, Errors errors) {
 		ClientPropertiesValidation.validate(properties, (candidate) -> map(candidate, name).build(), errors);
+		ClientPropertiesValidation.rejectInsecureSsl(properties.getVerifySsl(), allowInsecureSsl,
+				PepperpyTcpProperties.PREFIX, errors);
 	}
 
 	/**
 	 * Check properties that named clients may complete: without a host, the host and port are left unchecked,
 	 * every other value is.
 	 * @param properties the properties
+	 * @param allowInsecureSsl whether {@code verify-ssl: false} is allowed
 	 * @param errors where to reject invalid properties
 	 */
-	static void validateInherited(TcpClientProperties properties, Errors errors) {
+	static void validateInherited(TcpClientProperties properties, boolean allowInsecureSsl, Errors errors) {
 		ClientPropertiesValidation.validate(properties, (candidate) -> {
 			TcpConfig.Builder builder = map(candidate, TcpConfig.DEFAULT_NAME);
 			if (candidate.getHost() == null) {
@@ -84,6 +88,8 @@ final class TcpClientPropertiesMapper {
 			}
 			builder.build();
 		}, errors);
+		ClientPropertiesValidation.rejectInsecureSsl(properties.getVerifySsl(), allowInsecureSsl,
+				PepperpyTcpProperties.PREFIX, errors);
 	}
 
 	private static int bytes(DataSize size) {

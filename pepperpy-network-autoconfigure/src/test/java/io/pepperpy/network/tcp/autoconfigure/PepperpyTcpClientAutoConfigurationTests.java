@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.tcp.Framing;
@@ -55,6 +58,9 @@ class PepperpyTcpClientAutoConfigurationTests {
 
 	private static Path keyStore;
 
+	/** The protocol of each handshake {@link #tlsEcho} completed. */
+	private static final List<String> negotiated = new CopyOnWriteArrayList<>();
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PepperpyTcpClientAutoConfiguration.class));
 
@@ -82,6 +88,9 @@ class PepperpyTcpClientAutoConfigurationTests {
 					Socket socket = server.accept();
 					Thread handler = new Thread(() -> {
 						try (socket) {
+							if (socket instanceof SSLSocket tls) {
+								negotiated.add(tls.getSession().getProtocol());
+							}
 							var reader = new java.io.BufferedReader(
 									new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
 							String line;
@@ -277,6 +286,61 @@ class PepperpyTcpClientAutoConfigurationTests {
 				assertThat(client.config().secure()).isTrue();
 				assertThat(send(client, "bundled")).isEqualTo("bundled");
 			});
+	}
+
+	@Test
+	void sslBundleOptionsLimitTheHandshake() {
+		negotiated.clear();
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(PepperpyTcpClientAutoConfiguration.class, SslAutoConfiguration.class))
+			.withPropertyValues("spring.ssl.bundle.jks.server.truststore.location=file:" + keyStore,
+					"spring.ssl.bundle.jks.server.truststore.password=changeit",
+					"spring.ssl.bundle.jks.server.truststore.type=PKCS12",
+					"spring.ssl.bundle.jks.server.options.enabled-protocols=TLSv1.2",
+					"pepperpy.network.tcp.host=127.0.0.1", "pepperpy.network.tcp.port=" + tlsEcho.getLocalPort(),
+					"pepperpy.network.tcp.ssl-bundle=server")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(send(context.getBean(TcpClient.class), "v12")).isEqualTo("v12");
+				// Left alone, the JDK's client and server agree on TLSv1.3.
+				assertThat(negotiated).containsExactly("TLSv1.2");
+			});
+	}
+
+	@Test
+	void insecureSslCanBeForbiddenGlobally() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.allow-insecure-ssl=false", "pepperpy.network.tcp.host=127.0.0.1",
+					"pepperpy.network.tcp.port=7000", "pepperpy.network.tcp.tls=true",
+					"pepperpy.network.tcp.verify-ssl=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("pepperpy.network.tcp.verify-ssl")
+				.hasMessageContaining("verify-ssl: false is forbidden by pepperpy.network.tcp.allow-insecure-ssl"));
+	}
+
+	@Test
+	void insecureSslCanBeForbiddenForNamedClients() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.allow-insecure-ssl=false",
+					"pepperpy.network.tcp.clients.device.host=127.0.0.1",
+					"pepperpy.network.tcp.clients.device.port=7000", "pepperpy.network.tcp.clients.device.tls=true",
+					"pepperpy.network.tcp.clients.device.verify-ssl=false")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("clients[device].verifySsl")
+				.hasMessageContaining("verify-ssl: false is forbidden by pepperpy.network.tcp.allow-insecure-ssl"));
+	}
+
+	@Test
+	void insecureSslIsAllowedByDefault() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.tcp.host=127.0.0.1", "pepperpy.network.tcp.port=7000",
+					"pepperpy.network.tcp.tls=true", "pepperpy.network.tcp.verify-ssl=false")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TcpClient.class));
 	}
 
 	@Test
