@@ -2,6 +2,8 @@ package io.pepperpy.network;
 
 import java.time.Duration;
 
+import io.pepperpy.network.internal.SettingChecks;
+
 import org.springframework.core.retry.RetryPolicy;
 
 /**

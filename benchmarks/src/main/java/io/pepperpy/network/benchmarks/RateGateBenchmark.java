@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.internal.limit.RateGate;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 
 /**
  * The client's limiter alone, without HTTP: one driver thread asks for permits open loop at 3 × the limit, each

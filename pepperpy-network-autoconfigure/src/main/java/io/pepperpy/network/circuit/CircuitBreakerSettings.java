@@ -2,10 +2,10 @@ package io.pepperpy.network.circuit;
 
 import java.time.Duration;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import io.pepperpy.network.SettingChecks;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.pepperpy.network.internal.SettingChecks;
 
 /**
  * A client's circuit breaker ({@code circuit-breaker.*}), named as resilience4j names its settings so that its

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.AttemptOutcome;
 import io.pepperpy.network.internal.Deadline;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
 import org.jspecify.annotations.Nullable;
 import reactor.core.observability.DefaultSignalListener;
 

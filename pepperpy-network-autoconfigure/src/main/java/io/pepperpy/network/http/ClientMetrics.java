@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.pepperpy.network.internal.RateLimitMeters;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 
 /**

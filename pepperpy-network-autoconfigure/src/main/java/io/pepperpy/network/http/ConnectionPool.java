@@ -2,7 +2,7 @@ package io.pepperpy.network.http;
 
 import java.time.Duration;
 
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 
 /**
  * Settings of an HTTP client's own connection pool ({@code pool.*}). The values are checked when it is created.

@@ -1,7 +1,7 @@
 package io.pepperpy.network.http;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 
 /**
  * How an HTTP client reads responses.

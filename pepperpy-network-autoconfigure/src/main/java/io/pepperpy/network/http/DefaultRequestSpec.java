@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

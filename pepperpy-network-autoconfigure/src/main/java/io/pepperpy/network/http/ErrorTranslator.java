@@ -8,7 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.TransportErrors;
+import io.pepperpy.network.internal.TransportErrors;
 import reactor.core.Exceptions;
 import reactor.netty.http.client.PrematureCloseException;
 

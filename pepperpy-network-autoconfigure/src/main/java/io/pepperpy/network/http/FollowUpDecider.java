@@ -8,7 +8,7 @@ import java.util.Set;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.internal.Deadline;
-import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.internal.limit.PermitGate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 

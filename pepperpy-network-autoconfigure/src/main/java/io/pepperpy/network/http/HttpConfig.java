@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import io.pepperpy.network.ClientConfigBuilder;
 import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.RetrySettings;
-import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
+import io.pepperpy.network.internal.ClientConfigBuilder;
+import io.pepperpy.network.internal.SettingChecks;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 

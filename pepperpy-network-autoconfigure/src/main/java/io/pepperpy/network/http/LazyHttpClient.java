@@ -9,7 +9,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pepperpy.network.internal.TlsSetup;
-import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.internal.limit.PermitGate;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.pepperpy.network.http;
 
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 
 /**
  * Whether an HTTP client follows redirects, and how many in one attempt.

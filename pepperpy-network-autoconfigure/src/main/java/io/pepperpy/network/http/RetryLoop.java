@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.GuardedAttempt;
-import io.pepperpy.network.limit.PermitGate;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
+import io.pepperpy.network.internal.limit.PermitGate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -5,7 +5,7 @@ import java.util.Set;
 
 import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.RetrySettings;
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 import org.jspecify.annotations.Nullable;
 
 /**

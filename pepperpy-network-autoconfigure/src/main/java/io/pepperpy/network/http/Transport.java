@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.pepperpy.network.InvalidSettingException;
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;

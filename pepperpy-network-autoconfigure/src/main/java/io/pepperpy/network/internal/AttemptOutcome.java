@@ -1,6 +1,7 @@
 package io.pepperpy.network.internal;
 
-import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
 
 /**
  * What a protocol tells the {@link GuardedAttempt} about its attempts: from when an attempt is timed, how one

@@ -4,9 +4,9 @@ import java.time.Duration;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.RetrySettings;
-import io.pepperpy.network.circuit.CircuitGuard;
-import io.pepperpy.network.limit.PermitGate;
-import io.pepperpy.network.limit.RateGate;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
+import io.pepperpy.network.internal.limit.PermitGate;
+import io.pepperpy.network.internal.limit.PermitUnavailableException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -53,7 +53,7 @@ public final class AttemptPolicy {
 	public static Mono<Void> permit(PermitGate gate, Duration maxWait, @Nullable CircuitGuard circuit, String method,
 			String target) {
 		Mono<Void> permit = gate.acquire(maxWait)
-			.onErrorMap(RateGate.PermitUnavailableException.class, (ex) -> rateLimited(method, target, ex));
+			.onErrorMap(PermitUnavailableException.class, (ex) -> rateLimited(method, target, ex));
 		return (circuit != null) ? circuit.awaitPermit(permit, method, target) : permit;
 	}
 
@@ -65,7 +65,7 @@ public final class AttemptPolicy {
 	 * @return a {@link NetworkException.Kind#RATE_LIMITED} failure
 	 */
 	public static NetworkException rateLimited(String method, String target,
-			RateGate.PermitUnavailableException refusal) {
+			PermitUnavailableException refusal) {
 		return NetworkException.of(NetworkException.Kind.RATE_LIMITED, method + " " + target + " was not sent: "
 				+ refusal.getMessage() + " (rate-limit-timeout or deadline)", method, target, refusal);
 	}

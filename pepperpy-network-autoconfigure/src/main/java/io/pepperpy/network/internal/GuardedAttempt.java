@@ -3,7 +3,7 @@ package io.pepperpy.network.internal;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;

@@ -2,7 +2,7 @@ package io.pepperpy.network.limit;
 
 import java.time.Duration;
 
-import io.pepperpy.network.SettingChecks;
+import io.pepperpy.network.internal.SettingChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;

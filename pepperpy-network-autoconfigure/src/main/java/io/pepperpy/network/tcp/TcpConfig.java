@@ -3,10 +3,10 @@ package io.pepperpy.network.tcp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.pepperpy.network.ClientConfigBuilder;
 import io.pepperpy.network.RetrySettings;
-import io.pepperpy.network.SettingChecks;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
+import io.pepperpy.network.internal.ClientConfigBuilder;
+import io.pepperpy.network.internal.SettingChecks;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.TransportErrors;
+import io.pepperpy.network.internal.TransportErrors;
 
 /**
  * Turns whatever Reactor Netty, Netty or the pool raised into a {@link NetworkException} that names the operation

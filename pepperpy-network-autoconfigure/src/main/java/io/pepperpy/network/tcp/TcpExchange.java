@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.RetrySettings;
-import io.pepperpy.network.circuit.CircuitGuard;
 import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.internal.Deadline;
 import io.pepperpy.network.internal.GuardedAttempt;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.internal.RateLimitMeters;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 
 /**

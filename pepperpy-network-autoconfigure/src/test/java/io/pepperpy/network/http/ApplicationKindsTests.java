@@ -9,11 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
 import javax.net.ssl.KeyManagerFactory;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.http.autoconfigure.HttpClientsLifecycle;
 import io.pepperpy.network.http.autoconfigure.PepperpyHttpClientAutoConfiguration;
 import io.pepperpy.network.tcp.TcpTlsTestSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +53,7 @@ import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -230,7 +229,7 @@ class ApplicationKindsTests {
 			long start = System.nanoTime();
 			// What closing the context does first, before Boot disposes Reactor Netty's global resources (which
 			// would end the call whether the client cut it or not).
-			context.getBean(HttpClientsLifecycle.class).stop(() -> {
+			context.getBean("pepperpyHttpClientsLifecycle", SmartLifecycle.class).stop(() -> {
 			});
 			Throwable failure = call.handle((value, ex) -> ex).get(15, TimeUnit.SECONDS);
 			long endedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

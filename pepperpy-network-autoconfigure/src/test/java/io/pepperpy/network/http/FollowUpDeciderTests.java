@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.internal.limit.RateGate;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,9 +8,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
-import io.pepperpy.network.circuit.CircuitGuard;
-import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
+import io.pepperpy.network.internal.limit.PermitUnavailableException;
+import io.pepperpy.network.internal.limit.RateGate;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import reactor.test.StepVerifier;
@@ -62,7 +63,7 @@ class AttemptPolicyTests {
 				assertThat(error).isInstanceOf(NetworkException.class)
 					.hasMessage("EXCHANGE tcp://127.0.0.1:9 was not sent: a permit would take 1000 ms, longer than "
 							+ "the 0 ms the call may wait (rate-limit-timeout or deadline)")
-					.hasCauseInstanceOf(RateGate.PermitUnavailableException.class);
+					.hasCauseInstanceOf(PermitUnavailableException.class);
 				NetworkException network = (NetworkException) error;
 				assertThat(network.kind()).isEqualTo(NetworkException.Kind.RATE_LIMITED);
 				assertThat(network.method()).isEqualTo("EXCHANGE");

@@ -10,7 +10,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowT
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
-import io.pepperpy.network.circuit.CircuitGuard;
+import io.pepperpy.network.internal.circuit.CircuitGuard;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

@@ -2,9 +2,9 @@ package io.pepperpy.network.http.autoconfigure;
 
 import java.time.Duration;
 
-import io.pepperpy.network.autoconfigure.OnPropertiesUnderPrefixCondition;
 import io.pepperpy.network.http.HttpClientCustomizer;
 import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.internal.autoconfigure.OnPropertiesUnderPrefixCondition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -2,9 +2,9 @@ package io.pepperpy.network.http.autoconfigure;
 
 import io.pepperpy.network.InvalidSettingException;
 import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
-import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.http.ConnectionPool;
 import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.limit.RateLimitSettings;
 
 import org.springframework.boot.context.properties.PropertyMapper;

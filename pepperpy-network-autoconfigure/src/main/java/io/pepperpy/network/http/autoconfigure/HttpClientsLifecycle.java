@@ -14,18 +14,18 @@ import org.springframework.context.SmartLifecycle;
  * after the web server has drained its own requests (a lower phase than Boot's graceful shutdown), and never
  * blocks a thread: Spring waits for the asynchronous callback.
  */
-public class HttpClientsLifecycle implements SmartLifecycle {
+final class HttpClientsLifecycle implements SmartLifecycle {
 
 	/**
 	 * Phase of this lifecycle: stopped after the web server's graceful shutdown.
 	 */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private final ObjectProvider<HttpClient> clients;
 
 	private volatile boolean running;
 
-	public HttpClientsLifecycle(ObjectProvider<HttpClient> clients) {
+	HttpClientsLifecycle(ObjectProvider<HttpClient> clients) {
 		this.clients = clients;
 	}
 

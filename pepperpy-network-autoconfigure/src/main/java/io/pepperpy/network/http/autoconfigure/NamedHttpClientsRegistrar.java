@@ -1,10 +1,10 @@
 package io.pepperpy.network.http.autoconfigure;
 
-import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
-import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
-import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesValidation;
+import io.pepperpy.network.internal.autoconfigure.NamedClientFactoryBean;
+import io.pepperpy.network.internal.autoconfigure.NamedClientsRegistrar;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Bindable;

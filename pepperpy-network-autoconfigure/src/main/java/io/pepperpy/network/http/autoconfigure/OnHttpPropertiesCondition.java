@@ -1,6 +1,6 @@
 package io.pepperpy.network.http.autoconfigure;
 
-import io.pepperpy.network.autoconfigure.OnPropertiesUnderPrefixCondition;
+import io.pepperpy.network.internal.autoconfigure.OnPropertiesUnderPrefixCondition;
 
 import org.springframework.core.env.Environment;
 

@@ -8,12 +8,12 @@ import java.util.Set;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpClientCustomizer;
 import io.pepperpy.network.http.HttpConfig;
 import io.pepperpy.network.http.RequestInterceptor;
 import io.pepperpy.network.http.RetryPredicate;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesRuntimeHints;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 

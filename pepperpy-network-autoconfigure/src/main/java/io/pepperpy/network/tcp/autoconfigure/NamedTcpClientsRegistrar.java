@@ -1,8 +1,8 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
-import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
-import io.pepperpy.network.autoconfigure.NamedClientFactoryBean;
-import io.pepperpy.network.autoconfigure.NamedClientsRegistrar;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesValidation;
+import io.pepperpy.network.internal.autoconfigure.NamedClientFactoryBean;
+import io.pepperpy.network.internal.autoconfigure.NamedClientsRegistrar;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
 

@@ -1,6 +1,6 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
-import io.pepperpy.network.autoconfigure.OnPropertiesUnderPrefixCondition;
+import io.pepperpy.network.internal.autoconfigure.OnPropertiesUnderPrefixCondition;
 
 /**
  * Matches when a property under {@code pepperpy.network.tcp} is set (or may be: a property source that cannot

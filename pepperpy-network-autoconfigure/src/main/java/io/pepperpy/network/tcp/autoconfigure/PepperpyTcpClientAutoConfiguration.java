@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pepperpy.network.autoconfigure.ClientPropertiesRuntimeHints;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesRuntimeHints;
 import io.pepperpy.network.tcp.TcpClient;
 import io.pepperpy.network.tcp.TcpConfig;
 

@@ -1,7 +1,7 @@
 package io.pepperpy.network.tcp.autoconfigure;
 
 import io.pepperpy.network.autoconfigure.CircuitBreakerProperties;
-import io.pepperpy.network.autoconfigure.ClientPropertiesValidation;
+import io.pepperpy.network.internal.autoconfigure.ClientPropertiesValidation;
 import io.pepperpy.network.tcp.TcpConfig;
 
 import org.springframework.boot.context.properties.PropertyMapper;

@@ -1,4 +1,4 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
 
@@ -24,7 +24,7 @@ public interface PermitGate {
 	 * Wait for a permit.
 	 * @param maxWait the longest the caller accepts to wait
 	 * @return a {@code Mono} that completes when the caller may send, or fails with
-	 * {@link RateGate.PermitUnavailableException} when the wait would be longer than {@code maxWait}
+	 * {@link PermitUnavailableException} when the wait would be longer than {@code maxWait}
 	 */
 	Mono<Void> acquire(Duration maxWait);
 

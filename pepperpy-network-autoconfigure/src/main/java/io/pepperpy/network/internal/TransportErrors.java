@@ -1,4 +1,4 @@
-package io.pepperpy.network;
+package io.pepperpy.network.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -6,10 +6,10 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-
 import javax.net.ssl.SSLException;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.pepperpy.network.NetworkException;
 import org.jspecify.annotations.Nullable;
 
 /**

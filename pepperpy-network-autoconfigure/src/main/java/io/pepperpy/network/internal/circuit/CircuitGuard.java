@@ -1,4 +1,4 @@
-package io.pepperpy.network.circuit;
+package io.pepperpy.network.internal.circuit;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.pepperpy.network.NetworkException;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import reactor.core.publisher.Mono;

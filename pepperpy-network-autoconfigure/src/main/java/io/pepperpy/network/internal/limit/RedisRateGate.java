@@ -1,4 +1,4 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +205,7 @@ public final class RedisRateGate implements PermitGate {
 		long waitNanos = reply[1] * 1000;
 		if (reply[0] == 0) {
 			this.listener.denied();
-			return Mono.error(new RateGate.PermitUnavailableException(Duration.ofNanos(waitNanos),
+			return Mono.error(new PermitUnavailableException(Duration.ofNanos(waitNanos),
 					Duration.ofNanos(maxWaitNanos)));
 		}
 		if (waitNanos <= 0) {

@@ -1,4 +1,4 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 /**
  * Told what a rate limiter did, so that the client owning it can record meters: how long each permit took, each

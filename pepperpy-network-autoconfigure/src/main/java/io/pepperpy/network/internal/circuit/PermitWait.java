@@ -1,4 +1,4 @@
-package io.pepperpy.network.circuit;
+package io.pepperpy.network.internal.circuit;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,8 @@
-package io.pepperpy.network;
+package io.pepperpy.network.internal;
 
 import java.time.Duration;
 
+import io.pepperpy.network.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,35 +22,9 @@ import reactor.core.scheduler.Schedulers;
  * has its own longest wait (its deadline), decided before a slot is reserved; and a server's {@code Retry-After}
  * on a 429 pauses every caller of the client, including those already waiting.
  * <p>
- * Public so that the HTTP and TCP clients share it; it is an implementation class, not part of the stable API.
+ * Public so that the HTTP and TCP clients share it; like everything in {@code internal}, not part of the API.
  */
 public final class RateGate implements PermitGate {
-
-	/**
-	 * Thrown when the wait for a permit would be longer than the caller accepts.
-	 */
-	public static final class PermitUnavailableException extends RuntimeException {
-
-		private final Duration wait;
-
-		private final Duration maxWait;
-
-		PermitUnavailableException(Duration wait, Duration maxWait) {
-			super("a permit would take " + wait.toMillis() + " ms, longer than the " + maxWait.toMillis()
-					+ " ms the call may wait", null, false, false);
-			this.wait = wait;
-			this.maxWait = maxWait;
-		}
-
-		public Duration waitTime() {
-			return this.wait;
-		}
-
-		public Duration maxWait() {
-			return this.maxWait;
-		}
-
-	}
 
 	private static final Mono<Void> NOW = Mono.empty();
 

@@ -1,4 +1,4 @@
-package io.pepperpy.network.autoconfigure;
+package io.pepperpy.network.internal.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;

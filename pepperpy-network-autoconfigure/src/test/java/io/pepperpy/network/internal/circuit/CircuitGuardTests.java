@@ -1,4 +1,4 @@
-package io.pepperpy.network.circuit;
+package io.pepperpy.network.internal.circuit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.pepperpy.network.NetworkException;
-import io.pepperpy.network.limit.RateGate;
-import io.pepperpy.network.limit.RateLimitListener;
+import io.pepperpy.network.circuit.CircuitBreakerSettings;
+import io.pepperpy.network.internal.limit.RateGate;
+import io.pepperpy.network.internal.limit.RateLimitListener;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

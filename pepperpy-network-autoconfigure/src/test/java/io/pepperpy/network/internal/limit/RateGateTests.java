@@ -1,4 +1,4 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ class RateGateTests {
 		assertThat(impatient).failsWithin(Duration.ofSeconds(1))
 			.withThrowableThat()
 			.havingRootCause()
-			.isInstanceOf(RateGate.PermitUnavailableException.class);
+			.isInstanceOf(PermitUnavailableException.class);
 		List<Long> times = new ArrayList<>();
 		for (CompletableFuture<Long> call : patient) {
 			times.add(call.get(5, TimeUnit.SECONDS));

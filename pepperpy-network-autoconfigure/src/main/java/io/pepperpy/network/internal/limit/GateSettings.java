@@ -1,7 +1,8 @@
-package io.pepperpy.network.limit;
+package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
 
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 
 /**

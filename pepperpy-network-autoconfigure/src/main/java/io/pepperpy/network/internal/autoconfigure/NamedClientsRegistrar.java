@@ -1,4 +1,4 @@
-package io.pepperpy.network.autoconfigure;
+package io.pepperpy.network.internal.autoconfigure;
 
 import java.util.Map;
 

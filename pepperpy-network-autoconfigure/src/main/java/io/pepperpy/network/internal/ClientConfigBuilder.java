@@ -1,7 +1,9 @@
-package io.pepperpy.network;
+package io.pepperpy.network.internal;
 
 import java.time.Duration;
 
+import io.pepperpy.network.InvalidSettingException;
+import io.pepperpy.network.RetrySettings;
 import io.pepperpy.network.circuit.CircuitBreakerSettings;
 import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
