@@ -14,6 +14,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pepperpy.network.NetworkException;
@@ -316,6 +317,10 @@ class RedisClusterRateLimitTests {
 		return events(Level.INFO, since).stream().filter((e) -> e.getFormattedMessage().contains("resumed")).toList();
 	}
 
+	private static ClusterClientOptions clusterOptions(org.springframework.context.ApplicationContext context) {
+		return (ClusterClientOptions) context.getBean(RedisRateLimitConnection.class).clusterConnection().getOptions();
+	}
+
 	@Test
 	void bootsClusterConnectionDetailsStartTheSharedLimit() {
 		// What a @ServiceConnection or Docker Compose gives for a cluster: details, not spring.data.redis.* values.
@@ -340,10 +345,15 @@ class RedisClusterRateLimitTests {
 					"pepperpy.network.http.max-rate-limit=10", "pepperpy.network.http.response-format=text",
 					"pepperpy.network.http.rate-limit.backend=redis",
 					"pepperpy.network.http.rate-limit.redis.key=" + this.key,
-					"pepperpy.network.http.rate-limit.redis.command-timeout=2000")
+					"pepperpy.network.http.rate-limit.redis.command-timeout=2000",
+					"spring.data.redis.lettuce.cluster.refresh.period=30s",
+					"spring.data.redis.lettuce.cluster.refresh.adaptive=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(RedisRateLimitConnection.class).isCluster()).isTrue();
+				ClusterTopologyRefreshOptions refresh = clusterOptions(context).getTopologyRefreshOptions();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(refresh.getAdaptiveRefreshTriggers()).isEmpty();
 				assertThat(context.getBean(HttpClient.class).get("/ok").retrieve(String.class)
 					.block(Duration.ofSeconds(5))).isEqualTo("ok");
 				assertThat(cluster.commands(cluster.owner(this.key)).hexists(this.key, "next")).isTrue();
@@ -365,10 +375,17 @@ class RedisClusterRateLimitTests {
 					"pepperpy.network.http.response-format=text", "pepperpy.network.http.rate-limit.backend=redis",
 					"pepperpy.network.http.rate-limit.redis.key=" + this.key,
 					// A cold context's first call may take longer than the default 200 ms on a loaded machine.
-					"pepperpy.network.http.rate-limit.redis.command-timeout=2000")
+					"pepperpy.network.http.rate-limit.redis.command-timeout=2000",
+					"spring.data.redis.cluster.max-redirects=3")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(RedisRateLimitConnection.class).isCluster()).isTrue();
+				ClusterClientOptions options = clusterOptions(context);
+				assertThat(options.getMaxRedirects()).isEqualTo(3);
+				// Refresh unset: on, unlike Boot's default, so that a failover is followed.
+				assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+				assertThat(options.getTopologyRefreshOptions().getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(options.getTopologyRefreshOptions().getAdaptiveRefreshTriggers()).isNotEmpty();
 				HttpClient first = context.getBean("firstHttpClient", HttpClient.class);
 				HttpClient second = context.getBean("secondHttpClient", HttpClient.class);
 				assertThat(first.get("/ok").retrieve(String.class).block(Duration.ofSeconds(5))).isEqualTo("ok");
