@@ -338,6 +338,19 @@ public interface HttpClient extends AutoCloseable {
 		}
 
 		/**
+		 * Set the Redis Cluster (or Valkey cluster) connection a client with {@code rate-limit.backend: redis} keeps
+		 * its shared limit in: the limit's one key goes to the master that owns its slot. The connection is shared,
+		 * not owned: closing the client leaves it open.
+		 * @param redisConnection a Lettuce cluster connection (thread-safe, one is enough for every client)
+		 * @return this builder
+		 */
+		public Builder redisConnection(
+				io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> redisConnection) {
+			this.redisConnection = redisConnection;
+			return this;
+		}
+
+		/**
 		 * Set resilience4j's registry for a client with {@code circuit-breaker.enabled: true}: an instance of the
 		 * client's name in it is used as is (so resilience4j's configuration, actuator endpoints and health show
 		 * it); otherwise the client adds one made from its {@code circuit-breaker.*} settings. In Spring Boot, a

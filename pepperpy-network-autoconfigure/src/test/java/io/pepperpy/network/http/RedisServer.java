@@ -37,6 +37,8 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private final boolean tls;
 
+	private final List<String> extraArguments;
+
 	private int port;
 
 	private Process process;
@@ -51,6 +53,16 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
 	private RedisServer(boolean tls) {
 		this.tls = tls;
+		this.extraArguments = List.of();
+	}
+
+	/**
+	 * A server on a given port with arguments of its own (a cluster node's), started by {@link #start()}.
+	 */
+	RedisServer(int port, List<String> extraArguments) {
+		this.tls = false;
+		this.port = port;
+		this.extraArguments = extraArguments;
 	}
 
 	static RedisServer withTls() {
@@ -107,6 +119,10 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		return this.port;
 	}
 
+	boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
 	/**
 	 * Start the server on its port and wait until it accepts connections.
 	 */
@@ -114,6 +130,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 		List<String> command = new java.util.ArrayList<>(List.of(binary().toString()));
 		command.addAll(portArguments());
 		command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+		command.addAll(this.extraArguments);
 		this.process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(new File("target/redis-server-" + this.port + ".log"))
@@ -175,6 +192,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 	 */
 	void stop() {
 		if (this.process != null && this.process.isAlive()) {
+			// SIGKILL, as a crash: the node writes nothing more.
 			this.process.destroyForcibly();
 			try {
 				this.process.waitFor(10, TimeUnit.SECONDS);

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -22,6 +25,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
@@ -31,6 +35,12 @@ import org.springframework.util.StringUtils;
  * {@code @ServiceConnection}, Docker Compose and Sentinel reach it), else details made from
  * {@link DataRedisProperties}, bound as Boot binds them. The command timeout, connect timeout and client name come
  * from the same properties; an SSL bundle's trust and key material are used, as Boot's own connection does.
+ * <p>
+ * A Redis Cluster ({@code spring.data.redis.cluster.nodes}, or details whose {@code getCluster()} is set) gets a
+ * Lettuce cluster connection with {@code spring.data.redis.cluster.max-redirects} and the topology refresh of
+ * {@code spring.data.redis.lettuce.cluster.refresh.*}. Where those are not set, the refresh is on (adaptive, and
+ * every {@value #DEFAULT_REFRESH_SECONDS} s) rather than off as in Boot: without it the limit would never learn of a
+ * failover and would stay on the local share.
  * <p>
  * Boot's Redis module ({@code spring-boot-data-redis}) is what reads {@code spring.data.redis.*}: with Lettuce but
  * without it, start-up fails saying to add it rather than guessing at the properties.
@@ -47,6 +57,20 @@ public final class PepperpyRedisRateLimitAutoConfiguration {
 	 */
 	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
+	/**
+	 * Period of the cluster topology refresh when {@code spring.data.redis.lettuce.cluster.refresh.period} is not set:
+	 * how long, at worst, the limit stays on the local share after a replica is promoted.
+	 */
+	static final long DEFAULT_REFRESH_SECONDS = 10;
+
+	/**
+	 * Least time between two adaptive refreshes (Lettuce's default is 30 s): the first trigger comes when the dead
+	 * master's connection fails, before a replica is promoted, and the next one should not wait long behind it.
+	 */
+	private static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final String REFRESH_PREFIX = "spring.data.redis.lettuce.cluster.refresh";
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(DataRedisProperties.class)
 	@EnableConfigurationProperties(DataRedisProperties.class)
@@ -55,14 +79,52 @@ public final class PepperpyRedisRateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		RedisRateLimitConnection pepperpyRedisRateLimitConnection(DataRedisProperties properties,
-				ObjectProvider<DataRedisConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles) {
+				ObjectProvider<DataRedisConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles,
+				Environment environment) {
 			DataRedisConnectionDetails details = connectionDetails
 				.getIfAvailable(() -> new PropertiesConnectionDetails(properties, sslBundles.getIfAvailable()));
 			Duration timeout = positive("spring.data.redis.timeout", properties.getTimeout(), DEFAULT_TIMEOUT);
 			Duration connectTimeout = positive("spring.data.redis.connect-timeout", properties.getConnectTimeout(),
 					timeout);
+			if (details.getCluster() != null) {
+				return RedisRateLimitConnection.connectCluster(RedisConnectionDetailsUri.clusterNodes(details,
+						properties), timeout, connectTimeout, topologyRefresh(properties, environment),
+						maxRedirects(properties), details.getSslBundle());
+			}
 			return RedisRateLimitConnection.connect(RedisConnectionDetailsUri.of(details, properties), timeout,
 					connectTimeout, details.getSslBundle());
+		}
+
+		/**
+		 * Boot's {@code spring.data.redis.lettuce.cluster.refresh.*}, as Boot applies them, except that an unset
+		 * period or {@code adaptive} turns the refresh on (see the class's Javadoc).
+		 */
+		private static ClusterTopologyRefreshOptions topologyRefresh(DataRedisProperties properties,
+				Environment environment) {
+			DataRedisProperties.Lettuce.Cluster.Refresh refresh = properties.getLettuce().getCluster().getRefresh();
+			Binder binder = Binder.get(environment);
+			boolean adaptive = binder.bind(REFRESH_PREFIX + ".adaptive", Boolean.class).orElse(true);
+			Duration period = positive(REFRESH_PREFIX + ".period", refresh.getPeriod(),
+					Duration.ofSeconds(DEFAULT_REFRESH_SECONDS));
+			ClusterTopologyRefreshOptions.Builder builder = ClusterTopologyRefreshOptions.builder()
+				.dynamicRefreshSources(refresh.isDynamicRefreshSources())
+				.enablePeriodicRefresh(period);
+			if (adaptive) {
+				builder.enableAllAdaptiveRefreshTriggers().adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT);
+			}
+			return builder.build();
+		}
+
+		private static int maxRedirects(DataRedisProperties properties) {
+			Integer maxRedirects = (properties.getCluster() != null) ? properties.getCluster().getMaxRedirects() : null;
+			if (maxRedirects == null) {
+				return ClusterClientOptions.DEFAULT_MAX_REDIRECTS;
+			}
+			if (maxRedirects < 0) {
+				throw new IllegalStateException("spring.data.redis.cluster.max-redirects must be 0 or more but was "
+						+ maxRedirects + " (the Redis Cluster of pepperpy.network.http.rate-limit.backend: redis)");
+			}
+			return maxRedirects;
 		}
 
 		private static Duration positive(String property, @Nullable Duration value, Duration defaultValue) {

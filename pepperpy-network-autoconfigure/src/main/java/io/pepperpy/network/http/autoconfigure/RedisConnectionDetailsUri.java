@@ -1,5 +1,7 @@
 package io.pepperpy.network.http.autoconfigure;
 
+import java.util.List;
+
 import io.lettuce.core.RedisURI;
 import org.jspecify.annotations.Nullable;
 
@@ -14,11 +16,11 @@ import org.springframework.util.StringUtils;
  * the client name. It reads the details as Boot's own Lettuce connection does, so the limit and the application's
  * Redis go to the same place.
  * <p>
- * A standalone Redis and one behind Sentinel are mapped. A Redis Cluster ({@code getCluster()}) and a static
- * master/replica set are refused today, naming the property, because the limit's script is not yet cluster-safe.
- * Cluster support (issue 27) goes here: the cluster's nodes become one {@code RedisURI} each, the seeds of a
- * {@code RedisClusterClient}, while everything else (credentials, TLS, client name) is applied to each node as it
- * is to the standalone URI below.
+ * A standalone Redis and one behind Sentinel are mapped by {@link #of}; a Redis Cluster's nodes
+ * ({@code getCluster()}) by {@link #clusterNodes}, one {@code RedisURI} each, the seeds of a
+ * {@code RedisClusterClient}, with the same credentials, TLS and client name on each. A static master/replica set
+ * is refused, naming the property: the limit writes on every call, so it needs the master, which such a set does
+ * not say.
  */
 final class RedisConnectionDetailsUri {
 
@@ -31,16 +33,14 @@ final class RedisConnectionDetailsUri {
 	 * @param properties the bound {@code spring.data.redis.*} properties
 	 * @return the URI, with credentials, database, client name and TLS (without the bundle's material, which
 	 * {@link RedisRateLimitConnection} applies)
-	 * @throws IllegalStateException for a Redis Cluster or master/replica set, or an invalid database or node,
-	 * naming the property
+	 * @throws IllegalStateException for a Redis Cluster (see {@link #clusterNodes}) or a master/replica set, or an
+	 * invalid database or node, naming the property
 	 */
 	static RedisURI of(DataRedisConnectionDetails details, DataRedisProperties properties) {
-		if (details.getCluster() != null || details.getMasterReplica() != null) {
-			throw new IllegalStateException("pepperpy.network.http.rate-limit.backend: redis needs a standalone "
-					+ "Redis or one behind Sentinel, but spring.data.redis names a cluster (spring.data.redis.cluster."
-					+ "nodes) or master/replica set (spring.data.redis.masterreplica.nodes): point the rate limit at "
-					+ "one Redis (the limit is one key)");
+		if (details.getCluster() != null) {
+			throw new IllegalStateException("spring.data.redis names a cluster: its nodes are clusterNodes(...)");
 		}
+		refuseMasterReplica(details);
 		RedisURI uri;
 		DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
 		if (sentinel != null) {
@@ -56,6 +56,42 @@ final class RedisConnectionDetailsUri {
 			uri = RedisURI.create(standalone.getHost(), port);
 			uri.setDatabase(database(standalone.getDatabase()));
 		}
+		return withCommonSettings(uri, details, properties);
+	}
+
+	/**
+	 * Return the nodes of the Redis Cluster that the details point to, as Lettuce URIs.
+	 * @param details Boot's connection details, whose {@code getCluster()} is not {@code null}
+	 * @param properties the bound {@code spring.data.redis.*} properties
+	 * @return one URI per node, each with the credentials, client name and TLS
+	 * @throws IllegalStateException when no node is listed, naming the property
+	 */
+	static List<RedisURI> clusterNodes(DataRedisConnectionDetails details, DataRedisProperties properties) {
+		refuseMasterReplica(details);
+		DataRedisConnectionDetails.Cluster cluster = details.getCluster();
+		if (cluster == null || cluster.getNodes().isEmpty()) {
+			throw new IllegalStateException("spring.data.redis.cluster.nodes must list at least one host:port of the "
+					+ "Redis Cluster (the connection of pepperpy.network.http.rate-limit.backend: redis)");
+		}
+		return cluster.getNodes()
+			.stream()
+			.map((node) -> withCommonSettings(RedisURI.create(node.host(), node.port()), details, properties))
+			.toList();
+	}
+
+	private static void refuseMasterReplica(DataRedisConnectionDetails details) {
+		if (details.getMasterReplica() != null) {
+			throw new IllegalStateException("pepperpy.network.http.rate-limit.backend: redis needs a standalone "
+					+ "Redis, one behind Sentinel or a Redis Cluster, but spring.data.redis names a master/replica set "
+					+ "(spring.data.redis.masterreplica.nodes): point the rate limit at the master, or at Sentinel");
+		}
+	}
+
+	/**
+	 * Credentials, TLS and client name, the same on a standalone URI and on each cluster node.
+	 */
+	private static RedisURI withCommonSettings(RedisURI uri, DataRedisConnectionDetails details,
+			DataRedisProperties properties) {
 		if (StringUtils.hasText(details.getPassword())) {
 			if (StringUtils.hasText(details.getUsername())) {
 				uri.setUsername(details.getUsername());

@@ -44,8 +44,8 @@ public interface PermitGate {
 	 * Create the gate the settings ask for: a {@link RedisRateGate} when they name a Redis key, else a
 	 * {@link RateGate}.
 	 * @param settings the limit
-	 * @param redisConnection a Lettuce {@code StatefulRedisConnection<String, String>}, required when the limit is
-	 * shared; typed {@code Object} so that this class links without Lettuce on the class path
+	 * @param redisConnection a Lettuce {@code StatefulRedisConnection<String, String>} or, for a Redis Cluster,
+	 * {@code StatefulRedisClusterConnection<String, String>}, required when the limit is shared; typed {@code Object} so that this class links without Lettuce on the class path
 	 * @param listener told what the gate did
 	 * @param logger where a shared gate logs its fall-back and recovery
 	 * @return the gate

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.api.reactive.RedisScriptingReactiveCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.slf4j.Logger;
 import reactor.core.publisher.Mono;
 
@@ -29,11 +30,20 @@ import reactor.core.publisher.Mono;
  * call per second probes Redis again; the first answer switches back to the shared limit with an INFO. A caller
  * that cancels while waiting cannot give its slot back in Redis: the slot is lost (at most one per cancelled
  * caller), which errs on the side of the partner's quota.
+ * <p>
+ * The same gate runs on a standalone Redis (or one behind Sentinel) and on a Redis Cluster or Valkey cluster: it
+ * only needs Lettuce's scripting commands, which both kinds of connection have. It is cluster-safe because a limit
+ * is one key: every field the script reads or writes ({@code next}, {@code paused}, the instances' {@code r:} and
+ * {@code m:} fields) lives in the one hash {@code KEYS[1]}, and the script declares it, so the cluster client sends
+ * each call to the master that owns the key's slot and no call ever spans two slots. A limit that ever needs a
+ * second key must give both the same hash tag ({@code {<key>}:...}) and pass both in {@code KEYS}. When the master
+ * owning the key fails, calls fall back to the local share as above, and the first call answered by the promoted
+ * replica (which does not have the script: {@code NOSCRIPT} is answered by {@code EVAL}) resumes sharing.
  */
 public final class RedisRateGate implements PermitGate {
 
 	/**
-	 * KEYS[1] the limit's hash; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
+	 * KEYS[1] the limit's hash, the only key the script touches; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
 	 * ARGV[3] the longest wait (acquire) or the pause (pause), in microseconds; ARGV[4] the instance's id. Returns
 	 * {granted, wait, paused} in microseconds; times are the Redis server's, so the instances' clocks need not
 	 * agree.
@@ -96,7 +106,7 @@ public final class RedisRateGate implements PermitGate {
 
 	private static final Mono<Void> NOW = Mono.empty();
 
-	private final RedisReactiveCommands<String, String> commands;
+	private final RedisScriptingReactiveCommands<String, String> commands;
 
 	private final String sha;
 
@@ -130,9 +140,9 @@ public final class RedisRateGate implements PermitGate {
 	 */
 	private volatile long pausedUntil;
 
-	private RedisRateGate(StatefulRedisConnection<String, String> connection, GateSettings settings,
+	private RedisRateGate(RedisScriptingReactiveCommands<String, String> commands, GateSettings settings,
 			RateLimitListener listener, Logger logger, LongSupplier clock) {
-		this.commands = connection.reactive();
+		this.commands = commands;
 		this.sha = this.commands.digest(SCRIPT);
 		this.keys = new String[] { settings.key() };
 		int rate = settings.permitsPerSecond();
@@ -150,7 +160,8 @@ public final class RedisRateGate implements PermitGate {
 	/**
 	 * Create a gate on a Redis connection.
 	 * @param settings the limit, with its Redis key
-	 * @param connection a Lettuce {@code StatefulRedisConnection<String, String>}
+	 * @param connection a Lettuce {@code StatefulRedisConnection<String, String>}, or a
+	 * {@code StatefulRedisClusterConnection<String, String>} for a Redis Cluster
 	 * @param listener told what the gate did
 	 * @param logger where the gate logs its fall-back and recovery
 	 * @return the gate
@@ -158,12 +169,18 @@ public final class RedisRateGate implements PermitGate {
 	@SuppressWarnings("unchecked")
 	public static RedisRateGate create(GateSettings settings, Object connection, RateLimitListener listener,
 			Logger logger) {
-		if (!(connection instanceof StatefulRedisConnection<?, ?> redis)) {
-			throw new IllegalArgumentException("the Redis connection must be a Lettuce StatefulRedisConnection but was "
-					+ connection.getClass().getName());
+		RedisScriptingReactiveCommands<String, String> commands;
+		if (connection instanceof StatefulRedisConnection<?, ?> redis) {
+			commands = (RedisScriptingReactiveCommands<String, String>) redis.reactive();
 		}
-		return new RedisRateGate((StatefulRedisConnection<String, String>) redis, settings, listener, logger,
-				System::nanoTime);
+		else if (connection instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+			commands = (RedisScriptingReactiveCommands<String, String>) cluster.reactive();
+		}
+		else {
+			throw new IllegalArgumentException("the Redis connection must be a Lettuce StatefulRedisConnection or "
+					+ "StatefulRedisClusterConnection but was " + connection.getClass().getName());
+		}
+		return new RedisRateGate(commands, settings, listener, logger, System::nanoTime);
 	}
 
 	@Override

@@ -152,11 +152,11 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void aRedisClusterFailsStartupSayingTheLimitNeedsOneRedis() {
+	void aMasterReplicaSetFailsStartupSayingTheLimitNeedsTheMaster() {
 		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
 
 			@Override
-			public Cluster getCluster() {
+			public MasterReplica getMasterReplica() {
 				return () -> java.util.List.of(new Node("127.0.0.1", 7000));
 			}
 
@@ -166,7 +166,8 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("needs a standalone Redis or one behind Sentinel"));
+				.hasMessageContaining("needs a standalone Redis, one behind Sentinel or a Redis Cluster")
+				.hasMessageContaining("spring.data.redis.masterreplica.nodes"));
 	}
 
 	@Test
@@ -281,15 +282,56 @@ class PepperpyRedisRateLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void clusterNodesOfThePropertiesFailStartupNamingTheProperty() {
+	void aClusterNodeWithoutAPortFailsStartupNamingTheProperty() {
 		this.contextRunner
 			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
-					"spring.data.redis.cluster.nodes=127.0.0.1:7000")
+					"spring.data.redis.cluster.nodes=127.0.0.1:7000,node-2")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("needs a standalone Redis or one behind Sentinel")
-				.hasMessageContaining("spring.data.redis.cluster.nodes"));
+				.hasMessageContaining("spring.data.redis.cluster.nodes must list host:port entries")
+				.hasMessageContaining("'node-2'"));
+	}
+
+	@Test
+	void aNegativeClusterMaxRedirectsFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.cluster.nodes=127.0.0.1:7000", "spring.data.redis.cluster.max-redirects=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.cluster.max-redirects must be 0 or more but was -1"));
+	}
+
+	@Test
+	void aZeroClusterRefreshPeriodFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis",
+					"spring.data.redis.cluster.nodes=127.0.0.1:7000",
+					"spring.data.redis.lettuce.cluster.refresh.period=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.lettuce.cluster.refresh.period must be positive"));
+	}
+
+	@Test
+	void clusterDetailsWithoutNodesFailStartupNamingTheProperty() {
+		DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+
+			@Override
+			public Cluster getCluster() {
+				return java.util.List::of;
+			}
+
+		};
+		this.contextRunner.withBean(DataRedisConnectionDetails.class, () -> details)
+			.withPropertyValues("pepperpy.network.http.rate-limit.backend=redis")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("spring.data.redis.cluster.nodes must list at least one host:port"));
 	}
 
 	@Test
