@@ -227,6 +227,11 @@ final class ClientMetrics {
 				rateLimitFallback();
 			}
 
+			@Override
+			public void heldForQuota() {
+				quotaHeld();
+			}
+
 		};
 	}
 
@@ -245,6 +250,69 @@ final class ClientMetrics {
 			.description("Calls refused a rate-limit permit because the wait would exceed rate-limit-timeout")
 			.tags(Tags.of("client", this.client, "backend", key))
 			.register(registry))
+			.increment();
+	}
+
+	private final java.util.concurrent.atomic.AtomicLong quotaLimit = new java.util.concurrent.atomic.AtomicLong(-1);
+
+	private final java.util.concurrent.atomic.AtomicLong quotaRemaining = new java.util.concurrent.atomic.AtomicLong(
+			-1);
+
+	private volatile boolean quotaGauges;
+
+	private @Nullable Counter quotaHeld;
+
+	/**
+	 * Record what the partner advertised: {@code quota.limit} (its whole quota, when it says) and
+	 * {@code quota.remaining}, gauges registered on the first quota seen.
+	 * @param limit the advertised quota, or {@code -1}
+	 * @param remaining requests left until the reset
+	 */
+	void quota(long limit, long remaining) {
+		if (this.registry == null) {
+			return;
+		}
+		if (limit >= 0) {
+			this.quotaLimit.set(limit);
+		}
+		this.quotaRemaining.set(remaining);
+		if (!this.quotaGauges) {
+			this.quotaGauges = true;
+			io.micrometer.core.instrument.Gauge.builder(PREFIX + "quota.limit", this.quotaLimit, Number::doubleValue)
+				.description("Requests per window the partner advertises in its rate-limit headers, -1 unknown")
+				.tags("client", this.client)
+				.register(this.registry);
+			io.micrometer.core.instrument.Gauge
+				.builder(PREFIX + "quota.remaining", this.quotaRemaining, Number::doubleValue)
+				.description("Requests left until the partner's quota resets, as its last response said")
+				.tags("client", this.client)
+				.register(this.registry);
+		}
+	}
+
+	void quotaHeld() {
+		if (this.registry == null) {
+			return;
+		}
+		Counter counter = this.quotaHeld;
+		if (counter == null) {
+			counter = Counter.builder(PREFIX + "quota.held")
+				.description("Calls held until the partner's quota reset, because it said none were left")
+				.tags(Tags.of("client", this.client))
+				.register(this.registry);
+			this.quotaHeld = counter;
+		}
+		counter.increment();
+	}
+
+	void quotaMalformed(String headers) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "quota.malformed")
+			.description("Responses whose rate-limit headers were malformed or absurd, and ignored")
+			.tags(Tags.of("client", this.client, "headers", headers))
+			.register(this.registry)
 			.increment();
 	}
 

@@ -18,7 +18,8 @@ import org.springframework.http.HttpHeaders;
  * clock only when the response has no {@code Date}).</li>
  * </ul>
  * A response without these headers costs three header lookups and no allocation. A value that cannot be parsed, a
- * negative one, or a reset more than a day away is ignored: {@link #MALFORMED} is returned, never an exception.
+ * negative one, or a reset more than a day away is ignored: a {@link Quota#malformed()} quota is returned, never
+ * an exception.
  */
 final class QuotaHeaders {
 
@@ -57,12 +58,22 @@ final class QuotaHeaders {
 	 * @param resetSeconds seconds until the quota resets
 	 */
 	record Quota(Family family, long limit, long remaining, long resetSeconds) {
+
+		/**
+		 * Return whether the headers were present but malformed or absurd: to be ignored, and counted.
+		 * @return whether they were
+		 */
+		boolean malformed() {
+			return this.remaining < 0;
+		}
+
 	}
 
-	/**
-	 * Returned for headers that are present but malformed or absurd: ignored, and counted.
-	 */
-	static final Quota MALFORMED = new Quota(Family.IETF, -1, -1, -1);
+	private static final Quota MALFORMED_IETF = new Quota(Family.IETF, -1, -1, -1);
+
+	private static final Quota MALFORMED_DRAFT = new Quota(Family.DRAFT, -1, -1, -1);
+
+	private static final Quota MALFORMED_GITHUB = new Quota(Family.GITHUB, -1, -1, -1);
 
 	private QuotaHeaders() {
 	}
@@ -70,7 +81,7 @@ final class QuotaHeaders {
 	/**
 	 * Read a response's quota headers.
 	 * @param headers the response headers
-	 * @return the quota, {@code null} when the response advertises none, or {@link #MALFORMED}
+	 * @return the quota, {@code null} when the response advertises none, or a {@link Quota#malformed()} one
 	 */
 	static @Nullable Quota read(HttpHeaders headers) {
 		String value = headers.getFirst(IETF);
@@ -92,10 +103,11 @@ final class QuotaHeaders {
 
 	private static Quota fields(Family family, String remainingValue, @Nullable String limitValue,
 			@Nullable String resetValue, @Nullable HttpHeaders epochBase) {
+		Quota malformed = (family == Family.GITHUB) ? MALFORMED_GITHUB : MALFORMED_DRAFT;
 		long remaining = number(remainingValue);
 		long reset = (resetValue != null) ? number(resetValue) : -1;
 		if (remaining < 0 || reset < 0) {
-			return MALFORMED;
+			return malformed;
 		}
 		if (epochBase != null) {
 			long date;
@@ -103,7 +115,7 @@ final class QuotaHeaders {
 				date = epochBase.getDate();
 			}
 			catch (IllegalArgumentException ex) {
-				return MALFORMED;
+				return malformed;
 			}
 			if (date < 0) {
 				// No Date (a server without a clock, RFC 9110): the local clock is all there is.
@@ -111,11 +123,11 @@ final class QuotaHeaders {
 			}
 			reset = reset - date / 1000;
 			if (reset < 0) {
-				return MALFORMED;
+				return malformed;
 			}
 		}
 		if (reset > MAX_RESET_SECONDS) {
-			return MALFORMED;
+			return malformed;
 		}
 		long limit = (limitValue != null) ? number(limitValue) : -1;
 		return new Quota(family, limit, remaining, reset);
@@ -138,7 +150,7 @@ final class QuotaHeaders {
 				reset = policyParameter(policyValue, name, "w");
 			}
 			if (name == null || remaining < 0 || reset < 0 || reset > MAX_RESET_SECONDS) {
-				return MALFORMED;
+				return MALFORMED_IETF;
 			}
 			if (bestRemaining < 0 || tighter(remaining, reset, bestRemaining, bestReset)) {
 				bestRemaining = remaining;
@@ -147,7 +159,7 @@ final class QuotaHeaders {
 			}
 		}
 		if (bestRemaining < 0) {
-			return MALFORMED;
+			return MALFORMED_IETF;
 		}
 		long limit = (policyValue != null) ? policyParameter(policyValue, bestName, "q") : -1;
 		return new Quota(Family.IETF, Math.max(-1, limit), bestRemaining, bestReset);

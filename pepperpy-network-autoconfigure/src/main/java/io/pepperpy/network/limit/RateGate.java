@@ -36,8 +36,14 @@ public final class RateGate implements PermitGate {
 		private final Duration maxWait;
 
 		PermitUnavailableException(Duration wait, Duration maxWait) {
-			super("a permit would take " + wait.toMillis() + " ms, longer than the " + maxWait.toMillis()
-					+ " ms the call may wait", null, false, false);
+			this(wait, maxWait, false);
+		}
+
+		PermitUnavailableException(Duration wait, Duration maxWait, boolean quotaSpent) {
+			super((quotaSpent ? "the partner's quota is spent until it resets at "
+					+ java.time.Instant.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+					+ " (its rate-limit headers): " : "") + "a permit would take " + wait.toMillis()
+					+ " ms, longer than the " + maxWait.toMillis() + " ms the call may wait", null, false, false);
 			this.wait = wait;
 			this.maxWait = maxWait;
 		}
@@ -66,6 +72,11 @@ public final class RateGate implements PermitGate {
 	 * JVM or the machine) must not go together with every other late one.
 	 */
 	static final long WINDOW_NANOS = 100_000_000L;
+
+	/**
+	 * How long after a quota's reset it keeps pacing (at its last interval) while the partner says nothing new.
+	 */
+	static final long QUOTA_GRACE_NANOS = 1_000_000_000L;
 
 	/**
 	 * Release times of the last {@code R/10 + 1} permits (a ring; the oldest at {@link #windowNext}), or
@@ -106,6 +117,21 @@ public final class RateGate implements PermitGate {
 	private volatile long pausedUntil;
 
 	private volatile boolean paused;
+
+	/**
+	 * Whether the partner's advertised quota paces the gate ({@link #quota}); the fields below are read and written
+	 * under the lock.
+	 */
+	private volatile boolean pacing;
+
+	/** When the partner's quota resets: the earliest of what its responses in this window said. */
+	private long quotaResetAt;
+
+	/** Requests left until then: the least the partner said, less the permits handed out since. */
+	private long quotaLeft;
+
+	/** The last interval the quota asked for, kept after the reset until the partner says more. */
+	private long quotaStep;
 
 	/**
 	 * Create a gate.
@@ -152,7 +178,7 @@ public final class RateGate implements PermitGate {
 	 */
 	@Override
 	public boolean isOpen() {
-		return this.intervalNanos == 0 && !this.paused;
+		return this.intervalNanos == 0 && !this.paused && !this.pacing;
 	}
 
 	/**
@@ -162,7 +188,7 @@ public final class RateGate implements PermitGate {
 	 */
 	@Override
 	public Mono<Void> acquire(Duration maxWait) {
-		if (this.intervalNanos == 0 && !this.paused) {
+		if (this.intervalNanos == 0 && !this.paused && !this.pacing) {
 			return NOW;
 		}
 		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong()));
@@ -171,12 +197,14 @@ public final class RateGate implements PermitGate {
 	private Mono<Void> acquire(long maxWaitNanos, long start) {
 		long now = this.clock.getAsLong();
 		long slot;
+		boolean quotaHold = false;
 		synchronized (this.lock) {
 			long pause = this.pausedUntil;
 			if (pause <= now && this.paused) {
 				this.paused = false;
 			}
-			if (this.intervalNanos == 0) {
+			boolean quota = this.pacing && quotaActive(now);
+			if (this.intervalNanos == 0 && !quota) {
 				slot = Math.max(now, pause);
 				if (slot - now > maxWaitNanos) {
 					this.listener.denied();
@@ -197,18 +225,39 @@ public final class RateGate implements PermitGate {
 				else {
 					slot = Math.max(Math.max(this.frontier, now), pause);
 				}
+				long step = this.intervalNanos;
+				boolean inQuota = quota && reused == null && slot - this.quotaResetAt < 0;
+				if (inQuota && this.quotaLeft <= 0) {
+					// The partner said it will refuse anything before its reset: hold until then.
+					slot = this.quotaResetAt;
+					quotaHold = true;
+					inQuota = false;
+				}
+				if (inQuota) {
+					// Spread what is left over the time left, never faster than max-rate-limit.
+					this.quotaStep = Math.max(step, (this.quotaResetAt - slot) / this.quotaLeft);
+				}
+				if (quota) {
+					step = Math.max(step, this.quotaStep);
+				}
 				if (slot - now > maxWaitNanos) {
 					if (reused != null) {
 						this.returned.add(reused);
 					}
 					this.listener.denied();
 					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
-							Duration.ofNanos(maxWaitNanos)));
+							Duration.ofNanos(maxWaitNanos), quotaHold));
 				}
 				if (reused == null) {
-					this.frontier = slot + this.intervalNanos;
+					this.frontier = slot + step;
+				}
+				if (inQuota) {
+					this.quotaLeft--;
 				}
 			}
+		}
+		if (quotaHold) {
+			this.listener.heldForQuota();
 		}
 		long wait = slot - now;
 		if (wait <= EARLY_RELEASE_NANOS) {
@@ -319,7 +368,7 @@ public final class RateGate implements PermitGate {
 	}
 
 	private void giveBack(long slot) {
-		if (this.intervalNanos == 0) {
+		if (this.intervalNanos == 0 && !this.pacing) {
 			return;
 		}
 		synchronized (this.lock) {
@@ -350,6 +399,44 @@ public final class RateGate implements PermitGate {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Pace the gate by the partner's quota: {@code remaining} requests until it resets in {@code resetNanos}.
+	 * Within one window the least remaining and the earliest reset the partner said are kept (a reset in whole
+	 * seconds only ever says too late), less the permits handed out since; a reset more than a second later than
+	 * the one known starts a new window. Slots are then {@code time left / remaining} apart, never closer than
+	 * {@code max-rate-limit} allows; at none left, callers are held until the reset. A second after the reset
+	 * with nothing new said, pacing stops.
+	 * @param remaining requests left
+	 * @param resetNanos time until the reset
+	 */
+	@Override
+	public void quota(long remaining, long resetNanos) {
+		long now = this.clock.getAsLong();
+		long at = now + resetNanos;
+		synchronized (this.lock) {
+			if (!this.pacing || now - this.quotaResetAt >= 0 || at - this.quotaResetAt >= QUOTA_GRACE_NANOS) {
+				this.quotaResetAt = at;
+				this.quotaLeft = remaining;
+			}
+			else {
+				this.quotaResetAt = Math.min(this.quotaResetAt, at);
+				this.quotaLeft = Math.min(this.quotaLeft, remaining);
+			}
+			this.pacing = true;
+		}
+	}
+
+	/**
+	 * Under the lock: whether the quota still paces, which it stops doing a second after its reset.
+	 */
+	private boolean quotaActive(long now) {
+		if (now - this.quotaResetAt >= QUOTA_GRACE_NANOS) {
+			this.pacing = false;
+			return false;
+		}
+		return true;
 	}
 
 	/**

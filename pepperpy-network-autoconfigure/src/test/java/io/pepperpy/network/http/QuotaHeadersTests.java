@@ -65,31 +65,31 @@ class QuotaHeadersTests {
 
 	@Test
 	void malformedValuesAreReportedNotThrown() {
-		assertThat(QuotaHeaders.read(headers("RateLimit", "garbage"))).isSameAs(QuotaHeaders.MALFORMED);
-		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=x;t=3"))).isSameAs(QuotaHeaders.MALFORMED);
+		assertThat(QuotaHeaders.read(headers("RateLimit", "garbage"))).matches(QuotaHeaders.Quota::malformed);
+		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=x;t=3"))).matches(QuotaHeaders.Quota::malformed);
 		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=-1;t=3")))
-			.isSameAs(QuotaHeaders.MALFORMED);
-		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=4"))).isSameAs(QuotaHeaders.MALFORMED);
+			.matches(QuotaHeaders.Quota::malformed);
+		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=4"))).matches(QuotaHeaders.Quota::malformed);
 		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "ten", "RateLimit-Reset", "2")))
-			.isSameAs(QuotaHeaders.MALFORMED);
-		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "10"))).isSameAs(QuotaHeaders.MALFORMED);
+			.matches(QuotaHeaders.Quota::malformed);
+		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "10"))).matches(QuotaHeaders.Quota::malformed);
 		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "99999999999999999999", "RateLimit-Reset", "1")))
-			.isSameAs(QuotaHeaders.MALFORMED);
+			.matches(QuotaHeaders.Quota::malformed);
 		HttpHeaders badDate = headers("X-RateLimit-Remaining", "1", "X-RateLimit-Reset", "1700000000", "Date",
 				"yesterday");
-		assertThat(QuotaHeaders.read(badDate)).isSameAs(QuotaHeaders.MALFORMED);
+		assertThat(QuotaHeaders.read(badDate)).matches(QuotaHeaders.Quota::malformed);
 	}
 
 	@Test
 	void absurdResetsAreIgnored() {
 		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "5", "RateLimit-Reset", "86401")))
-			.isSameAs(QuotaHeaders.MALFORMED);
+			.matches(QuotaHeaders.Quota::malformed);
 		assertThat(QuotaHeaders.read(headers("RateLimit", "\"default\";r=5;t=999999")))
-			.isSameAs(QuotaHeaders.MALFORMED);
+			.matches(QuotaHeaders.Quota::malformed);
 		long now = Instant.now().getEpochSecond();
 		HttpHeaders past = headers("X-RateLimit-Remaining", "5", "X-RateLimit-Reset", Long.toString(now - 10));
 		past.setDate(now * 1000);
-		assertThat(QuotaHeaders.read(past)).isSameAs(QuotaHeaders.MALFORMED);
+		assertThat(QuotaHeaders.read(past)).matches(QuotaHeaders.Quota::malformed);
 		assertThat(QuotaHeaders.read(headers("RateLimit-Remaining", "5", "RateLimit-Reset", "86400")).resetSeconds())
 			.isEqualTo(86400);
 	}
