@@ -79,6 +79,11 @@ public final class RateGate implements PermitGate {
 	static final long QUOTA_GRACE_NANOS = 1_000_000_000L;
 
 	/**
+	 * The least a caller waits before asking again for a slot beyond the partner's described window.
+	 */
+	static final long ASK_AGAIN_NANOS = 10_000_000L;
+
+	/**
 	 * Release times of the last {@code R/10 + 1} permits (a ring; the oldest at {@link #windowNext}), or
 	 * {@code null} above 100,000 permits per second, where slots are closer than a timer can be precise.
 	 */
@@ -132,6 +137,9 @@ public final class RateGate implements PermitGate {
 
 	/** The last interval the quota asked for, kept after the reset until the partner says more. */
 	private long quotaStep;
+
+	/** Whether a caller has gone at (or after) the reset to learn the partner's next window. */
+	private boolean quotaProbed;
 
 	/**
 	 * Create a gate.
@@ -191,13 +199,14 @@ public final class RateGate implements PermitGate {
 		if (this.intervalNanos == 0 && !this.paused && !this.pacing) {
 			return NOW;
 		}
-		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong()));
+		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong(), false));
 	}
 
-	private Mono<Void> acquire(long maxWaitNanos, long start) {
+	private Mono<Void> acquire(long maxWaitNanos, long start, boolean again) {
 		long now = this.clock.getAsLong();
 		long slot;
 		boolean quotaHold = false;
+		long askAgain = 0;
 		synchronized (this.lock) {
 			long pause = this.pausedUntil;
 			if (pause <= now && this.paused) {
@@ -226,38 +235,61 @@ public final class RateGate implements PermitGate {
 					slot = Math.max(Math.max(this.frontier, now), pause);
 				}
 				long step = this.intervalNanos;
-				boolean inQuota = quota && reused == null && slot - this.quotaResetAt < 0;
-				if (inQuota && this.quotaLeft <= 0) {
-					// The partner said it will refuse anything before its reset: hold until then.
-					slot = this.quotaResetAt;
-					quotaHold = true;
-					inQuota = false;
-				}
-				if (inQuota) {
-					// Spread what is left over the time left, never faster than max-rate-limit.
-					this.quotaStep = Math.max(step, (this.quotaResetAt - slot) / this.quotaLeft);
-				}
-				if (quota) {
+				boolean inQuota = false;
+				boolean probe = false;
+				long askAgainAt = 0;
+				if (quota && reused == null) {
+					if (slot - this.quotaResetAt < 0 && this.quotaLeft > 0) {
+						// Spread what is left over the time left, never faster than max-rate-limit.
+						this.quotaStep = Math.max(step, (this.quotaResetAt - slot) / this.quotaLeft);
+						inQuota = true;
+					}
+					else {
+						// None left, or a slot beyond the window the partner described: one caller goes at the reset
+						// to learn the next window, the others ask again once its answer may be in. Slots reserved
+						// in a window nobody has described could overdraw it.
+						if (slot - this.quotaResetAt < 0) {
+							slot = this.quotaResetAt;
+							quotaHold = !again;
+						}
+						if (this.quotaProbed) {
+							askAgainAt = slot + Math.max(this.quotaStep, ASK_AGAIN_NANOS);
+						}
+						else {
+							probe = true;
+						}
+					}
 					step = Math.max(step, this.quotaStep);
 				}
-				if (slot - now > maxWaitNanos) {
+				long until = (askAgainAt != 0) ? askAgainAt : slot;
+				if (until - now > maxWaitNanos) {
 					if (reused != null) {
 						this.returned.add(reused);
 					}
 					this.listener.denied();
-					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
-							Duration.ofNanos(maxWaitNanos), quotaHold));
+					return Mono.error(new PermitUnavailableException(Duration.ofNanos(until - now),
+							Duration.ofNanos(maxWaitNanos), quota && this.quotaLeft <= 0));
 				}
-				if (reused == null) {
-					this.frontier = slot + step;
+				if (askAgainAt != 0) {
+					askAgain = askAgainAt - now;
 				}
-				if (inQuota) {
-					this.quotaLeft--;
+				else {
+					if (reused == null) {
+						this.frontier = slot + step;
+					}
+					if (inQuota) {
+						this.quotaLeft--;
+					}
+					this.quotaProbed |= probe;
 				}
 			}
 		}
 		if (quotaHold) {
 			this.listener.heldForQuota();
+		}
+		if (askAgain > 0) {
+			return Mono.delay(Duration.ofNanos(askAgain))
+				.then(Mono.defer(() -> acquire(maxWaitNanos - (this.clock.getAsLong() - start), start, true)));
 		}
 		long wait = slot - now;
 		if (wait <= EARLY_RELEASE_NANOS) {
@@ -284,7 +316,7 @@ public final class RateGate implements PermitGate {
 		long after = this.clock.getAsLong();
 		if (this.paused && this.pausedUntil > after) {
 			// A 429 paused the client while this caller waited: queue again behind the pause.
-			return acquire(maxWaitNanos - (after - start), start);
+			return acquire(maxWaitNanos - (after - start), start, true);
 		}
 		long again;
 		synchronized (this.lock) {
@@ -404,7 +436,8 @@ public final class RateGate implements PermitGate {
 	/**
 	 * Pace the gate by the partner's quota: {@code remaining} requests until it resets in {@code resetNanos}.
 	 * Within one window the least remaining and the earliest reset the partner said are kept (a reset in whole
-	 * seconds only ever says too late), less the permits handed out since; a reset more than a second later than
+	 * seconds only ever says too late), less the permits handed out since and those reserved but not yet sent
+	 * (which the partner has not counted); a reset more than a second later than
 	 * the one known starts a new window. Slots are then {@code time left / remaining} apart, never closer than
 	 * {@code max-rate-limit} allows; at none left, callers are held until the reset. A second after the reset
 	 * with nothing new said, pacing stops.
@@ -416,13 +449,19 @@ public final class RateGate implements PermitGate {
 		long now = this.clock.getAsLong();
 		long at = now + resetNanos;
 		synchronized (this.lock) {
+			// The partner has not seen the slots reserved but not yet sent: they are not left for others.
+			long step = Math.max(this.intervalNanos, this.quotaStep);
+			long pending = (this.pacing && step > 0 && this.frontier - now > 0)
+					? (this.frontier - now) / step : 0;
+			long left = Math.max(0, remaining - pending);
 			if (!this.pacing || now - this.quotaResetAt >= 0 || at - this.quotaResetAt >= QUOTA_GRACE_NANOS) {
 				this.quotaResetAt = at;
-				this.quotaLeft = remaining;
+				this.quotaLeft = left;
+				this.quotaProbed = false;
 			}
 			else {
 				this.quotaResetAt = Math.min(this.quotaResetAt, at);
-				this.quotaLeft = Math.min(this.quotaLeft, remaining);
+				this.quotaLeft = Math.min(this.quotaLeft, left);
 			}
 			this.pacing = true;
 		}

@@ -209,6 +209,27 @@ class PartnerQuotaTests {
 		assertThat(this.meters.find("pepperpy.http.client.quota.remaining").gauge()).isNull();
 	}
 
+	@ParameterizedTest
+	@EnumSource(QuotaHeaders.Family.class)
+	void threeInstancesOnRedisShareThePartnersQuotaAndMeetNo429(QuotaHeaders.Family family)
+			throws InterruptedException {
+		this.family = family;
+		String key = "quota:" + System.nanoTime();
+		for (int i = 0; i < 3; i++) {
+			RedisRateLimitConnection connection = RedisRateLimitConnection
+				.connect(RedisURI.create("127.0.0.1", redis.port()), Duration.ofSeconds(1));
+			this.connections.add(connection);
+			HttpClient client = client("instance-" + i, new RateLimitSettings(0, Duration.ofSeconds(3),
+					RateLimitSettings.Backend.REDIS, key, 3, Duration.ofMillis(200),
+					RateLimitSettings.ServerQuota.FOLLOW), connection.connection());
+			offer(client, DEMAND / 3);
+		}
+		int used = runWholeWindows(1);
+		assertThat(this.refused).as("429s").hasValue(0);
+		assertThat(used).as("requests accepted in a whole window of %d", QUOTA)
+			.isGreaterThanOrEqualTo((int) Math.ceil(0.9 * QUOTA));
+	}
+
 	@Test
 	void aSpentQuotaWhoseResetIsBeyondTheWaitFailsAtOnceNamingTheReset() throws InterruptedException {
 		this.family = QuotaHeaders.Family.DRAFT;
