@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -75,14 +77,14 @@ final class ClientMetrics {
 		if (this.registry == null) {
 			return;
 		}
-		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::active)
+		Gauge.builder(PREFIX + "connections", pools, PoolStats::active)
 			.description("Connections of the client's pool, by state")
 			.tags("client", this.client, "state", "active")
 			.register(this.registry);
-		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::idle)
+		Gauge.builder(PREFIX + "connections", pools, PoolStats::idle)
 			.tags("client", this.client, "state", "idle")
 			.register(this.registry);
-		io.micrometer.core.instrument.Gauge.builder(PREFIX + "connections", pools, PoolStats::pending)
+		Gauge.builder(PREFIX + "connections", pools, PoolStats::pending)
 			.tags("client", this.client, "state", "pending")
 			.register(this.registry);
 	}
@@ -194,7 +196,105 @@ final class ClientMetrics {
 	 * @return the listener
 	 */
 	RateLimitListener rateLimitListener(String backend) {
-		return RateLimitMeters.of(this.registry, PREFIX, this.client, backend);
+		RateLimitListener meters = RateLimitMeters.of(this.registry, PREFIX, this.client, backend);
+		return new RateLimitListener() {
+
+			@Override
+			public void waited(long nanos) {
+				meters.waited(nanos);
+			}
+
+			@Override
+			public void denied() {
+				meters.denied();
+			}
+
+			@Override
+			public void fellBack() {
+				meters.fellBack();
+			}
+
+			@Override
+			public void heldForQuota() {
+				quotaHeld();
+			}
+
+		};
+	}
+
+	private final AtomicLong quotaLimit = new AtomicLong(-1);
+
+	private final AtomicLong quotaRemaining = new AtomicLong(
+			-1);
+
+	private volatile boolean quotaGauges;
+
+	private @Nullable Counter quotaHeld;
+
+	/**
+	 * Record what the partner advertised: {@code quota.limit} (its whole quota, when it says) and
+	 * {@code quota.remaining}, gauges registered on the first quota seen.
+	 * @param limit the advertised quota, or {@code -1}
+	 * @param remaining requests left until the reset
+	 */
+	void quota(long limit, long remaining) {
+		if (this.registry == null) {
+			return;
+		}
+		if (limit >= 0) {
+			this.quotaLimit.set(limit);
+		}
+		this.quotaRemaining.set(remaining);
+		if (!this.quotaGauges) {
+			this.quotaGauges = true;
+			Gauge.builder(PREFIX + "quota.limit", this.quotaLimit, Number::doubleValue)
+				.description("Requests per window the partner advertises in its rate-limit headers, -1 unknown")
+				.tags("client", this.client)
+				.register(this.registry);
+			io.micrometer.core.instrument.Gauge
+				.builder(PREFIX + "quota.remaining", this.quotaRemaining, Number::doubleValue)
+				.description("Requests left until the partner's quota resets, as its last response said")
+				.tags("client", this.client)
+				.register(this.registry);
+		}
+	}
+
+	void quotaHeld() {
+		if (this.registry == null) {
+			return;
+		}
+		Counter counter = this.quotaHeld;
+		if (counter == null) {
+			counter = Counter.builder(PREFIX + "quota.held")
+				.description("Calls held until the partner's quota reset, because it said none were left")
+				.tags(Tags.of("client", this.client))
+				.register(this.registry);
+			this.quotaHeld = counter;
+		}
+		counter.increment();
+	}
+
+	void quotaMalformed(String headers) {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "quota.malformed")
+			.description("Responses whose rate-limit headers were malformed or absurd, and ignored")
+			.tags(Tags.of("client", this.client, "headers", headers))
+			.register(this.registry)
+			.increment();
+	}
+
+	void rateLimitFallback() {
+		if (this.registry == null) {
+			return;
+		}
+		Counter.builder(PREFIX + "rate.limit.fallback")
+			.description("Times the shared (Redis) rate limit was unreachable and the client fell back to its "
+					+ "local share")
+			.tags(Tags.of("client", this.client, "backend", "redis"))
+			.register(this.registry)
+			.increment();
 	}
 
 }

@@ -57,7 +57,8 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
  * RetryLoop            one attempt after another, waiting on Reactor timers
  *   RateLimitOperator  a permit before each attempt (PermitGate: RateGate or RedisRateGate)
  *   Attempt            interceptors, send, per-attempt timeout, redirects within the attempt
- *   FollowUpDecider    deliver, redirect, retry or fail: statuses and transport errors alike
+ *   FollowUpDecider    deliver, redirect, retry or fail: statuses and transport errors alike; reads the
+ *                      partner's quota headers into the PermitGate
  * ResponseDecoder      the body as asked; status errors with their body snippet
  * </pre>
  */

@@ -9,6 +9,7 @@ import io.pepperpy.network.NetworkException;
 import io.pepperpy.network.internal.AttemptPolicy;
 import io.pepperpy.network.internal.Deadline;
 import io.pepperpy.network.internal.limit.PermitGate;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -26,7 +27,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
  * {@link #onFailure} for a transport failure (retry or fail). Both go through {@link #decide}, which applies the
  * retry rules in order: the failure's kind and status, method idempotency, a replayable body, the custom
  * predicate, the retry count and backoff (Spring's {@link RetryPolicy}), {@code Retry-After}, the deadline, and
- * the retry budget. A 429's {@code Retry-After} also pauses the client's rate limiter here.
+ * the retry budget. A 429's {@code Retry-After} also pauses the client's rate limiter here, and every response's
+ * quota headers ({@link QuotaHeaders}, with {@code rate-limit.server-quota: follow}) pace it.
  */
 final class FollowUpDecider {
 
@@ -76,6 +78,12 @@ final class FollowUpDecider {
 
 	private final Clock wallClock = Clock.systemUTC();
 
+	/** Whether responses' quota headers pace the gate ({@code rate-limit.server-quota: follow}). */
+	private final boolean followQuota;
+
+	/** Whether the INFO line saying that the partner's quota paces the client was logged. */
+	private volatile boolean pacingLogged;
+
 	FollowUpDecider(HttpConfig config, PermitGate gate, RetryBudget budget, ClientMetrics metrics, Logger logger) {
 		this.config = config;
 		this.gate = gate;
@@ -83,6 +91,7 @@ final class FollowUpDecider {
 		this.metrics = metrics;
 		this.logger = logger;
 		this.defaultRetryPolicy = config.retry().settings().toRetryPolicy();
+		this.followQuota = config.rateLimit().serverQuota() == RateLimitSettings.ServerQuota.FOLLOW;
 	}
 
 	/**
@@ -92,6 +101,9 @@ final class FollowUpDecider {
 	 */
 	FollowUp onResponse(CallState<?> state, InterceptedRequest request, ClientResponse response, int hop,
 			boolean sendBody) {
+		if (this.followQuota) {
+			readQuota(response.headers().asHttpHeaders());
+		}
 		HttpStatusCode status = response.statusCode();
 		if (status.is2xxSuccessful()) {
 			return Deliver.INSTANCE;
@@ -249,6 +261,31 @@ final class FollowUpDecider {
 					state.attempt, failure.getMessage(), delay);
 		}
 		return new Decision(delay, null);
+	}
+
+	/**
+	 * Pace the gate by the quota a response advertises, whatever its status: a few header lookups, and nothing
+	 * more, when it advertises none.
+	 */
+	void readQuota(HttpHeaders headers) {
+		QuotaHeaders.Quota quota = QuotaHeaders.read(headers);
+		if (quota == null) {
+			return;
+		}
+		if (quota.malformed()) {
+			this.metrics.quotaMalformed(quota.family().headers);
+			return;
+		}
+		this.metrics.quota(quota.limit(), quota.remaining());
+		if (!this.pacingLogged) {
+			this.pacingLogged = true;
+			this.logger.info("HTTP client '{}' paces its calls by the partner's quota ({} headers: {} left, reset "
+					+ "in {} s){}", this.config.name(), quota.family().headers, quota.remaining(),
+					quota.resetSeconds(), (this.config.rateLimit().maxPerSecond() > 0)
+							? ", never faster than max-rate-limit " + this.config.rateLimit().maxPerSecond() + "/s"
+							: "");
+		}
+		this.gate.quota(quota.remaining(), quota.resetSeconds() * 1_000_000_000L);
 	}
 
 	private @Nullable Duration retryAfter(NetworkException failure) {

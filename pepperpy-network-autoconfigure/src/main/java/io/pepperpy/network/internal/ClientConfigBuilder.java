@@ -154,7 +154,7 @@ public abstract class ClientConfigBuilder<B extends ClientConfigBuilder<B>> {
 	 */
 	protected RateLimitSettings rateLimitSettings(RateLimitSettings where) {
 		return new RateLimitSettings(this.maxRateLimit, this.rateLimitTimeout, where.backend(), where.key(),
-				where.expectedInstances(), where.commandTimeout());
+				where.expectedInstances(), where.commandTimeout(), where.serverQuota());
 	}
 
 	/**

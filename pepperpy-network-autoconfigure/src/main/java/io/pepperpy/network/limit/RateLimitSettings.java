@@ -19,16 +19,18 @@ import org.springframework.util.StringUtils;
  * @param expectedInstances instances expected to share the limit; while Redis is unreachable each one allows
  * {@code max-rate-limit / expected-instances} per second
  * @param commandTimeout longest wait for one Redis command before the client falls back to its local share
+ * @param serverQuota whether an HTTP client paces itself by the quota its partner advertises in its responses'
+ * rate-limit headers ({@link ServerQuota#FOLLOW}) or not; the TCP client has no such headers and ignores it
  */
 public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Backend backend, @Nullable String key,
-		int expectedInstances, Duration commandTimeout) {
+		int expectedInstances, Duration commandTimeout, ServerQuota serverQuota) {
 
 	/**
 	 * No limit; were one set, kept in this JVM, and for Redis the client's own key, 2 expected instances and
 	 * 200 ms per command.
 	 */
 	public static final RateLimitSettings DEFAULTS = new RateLimitSettings(0, null, Backend.LOCAL, null, 2,
-			Duration.ofMillis(200));
+			Duration.ofMillis(200), ServerQuota.FOLLOW);
 
 	/**
 	 * Where the limit is kept.
@@ -48,6 +50,37 @@ public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Ba
 	}
 
 	/**
+	 * Whether an HTTP client paces itself by the quota its partner advertises.
+	 */
+	public enum ServerQuota {
+
+		/**
+		 * Read the partner's rate-limit headers and spread the requests left over the time to their reset.
+		 */
+		FOLLOW,
+
+		/**
+		 * Do not read them: only max-rate-limit and Retry-After pace the client.
+		 */
+		IGNORE
+
+	}
+
+	/**
+	 * A limit that follows the partner's advertised quota, as before {@code server-quota} existed.
+	 * @param maxPerSecond most requests per second, attempts included; {@code 0} means no limit
+	 * @param timeout longest time a request waits for a permit, or {@code null} for the client's deadline or timeout
+	 * @param backend where the limit is kept
+	 * @param key Redis key of the shared limit, or {@code null} for the default
+	 * @param expectedInstances instances expected to share the limit
+	 * @param commandTimeout longest wait for one Redis command
+	 */
+	public RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Backend backend, @Nullable String key,
+			int expectedInstances, Duration commandTimeout) {
+		this(maxPerSecond, timeout, backend, key, expectedInstances, commandTimeout, ServerQuota.FOLLOW);
+	}
+
+	/**
 	 * Check every value.
 	 * @throws io.pepperpy.network.InvalidSettingException naming the first invalid value
 	 */
@@ -62,6 +95,7 @@ public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Ba
 		SettingChecks.check(expectedInstances >= 1, "rate-limit.redis.expected-instances", expectedInstances,
 				"be 1 or more");
 		SettingChecks.positive("rate-limit.redis.command-timeout", commandTimeout);
+		SettingChecks.notNull("rate-limit.server-quota", serverQuota);
 	}
 
 	/**
@@ -71,7 +105,7 @@ public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Ba
 	 */
 	public RateLimitSettings withMaxPerSecond(int maxPerSecond) {
 		return new RateLimitSettings(maxPerSecond, this.timeout, this.backend, this.key, this.expectedInstances,
-				this.commandTimeout);
+				this.commandTimeout, this.serverQuota);
 	}
 
 	/**
@@ -81,7 +115,7 @@ public record RateLimitSettings(int maxPerSecond, @Nullable Duration timeout, Ba
 	 */
 	public RateLimitSettings withTimeout(@Nullable Duration timeout) {
 		return new RateLimitSettings(this.maxPerSecond, timeout, this.backend, this.key, this.expectedInstances,
-				this.commandTimeout);
+				this.commandTimeout, this.serverQuota);
 	}
 
 	/**

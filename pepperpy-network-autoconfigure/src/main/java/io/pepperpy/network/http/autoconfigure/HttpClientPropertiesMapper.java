@@ -127,7 +127,8 @@ final class HttpClientPropertiesMapper {
 				requireNonNullElse(rateLimit.getBackend(), defaults.backend()),
 				(redis.getKey() != null) ? redis.getKey() : defaults.key(),
 				requireNonNullElse(redis.getExpectedInstances(), defaults.expectedInstances()),
-				requireNonNullElse(redis.getCommandTimeout(), defaults.commandTimeout()));
+				requireNonNullElse(redis.getCommandTimeout(), defaults.commandTimeout()),
+				requireNonNullElse(rateLimit.getServerQuota(), defaults.serverQuota()));
 	}
 
 }

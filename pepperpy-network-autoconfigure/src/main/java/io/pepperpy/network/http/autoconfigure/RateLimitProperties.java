@@ -21,6 +21,12 @@ public class RateLimitProperties {
 	private RateLimitSettings.@Nullable Backend backend;
 
 	/**
+	 * Whether to pace calls by the quota the partner advertises in its responses' rate-limit headers (follow) or
+	 * not (ignore).
+	 */
+	private RateLimitSettings.@Nullable ServerQuota serverQuota;
+
+	/**
 	 * Shared limit in Redis, used when the backend is redis.
 	 */
 	private final Redis redis = new Redis();
@@ -31,6 +37,14 @@ public class RateLimitProperties {
 
 	public void setBackend(RateLimitSettings.@Nullable Backend backend) {
 		this.backend = backend;
+	}
+
+	public RateLimitSettings.@Nullable ServerQuota getServerQuota() {
+		return this.serverQuota;
+	}
+
+	public void setServerQuota(RateLimitSettings.@Nullable ServerQuota serverQuota) {
+		this.serverQuota = serverQuota;
 	}
 
 	public Redis getRedis() {

@@ -35,6 +35,15 @@ public interface PermitGate {
 	void pause(Duration wait);
 
 	/**
+	 * Pace the permits by the quota the partner advertised on a response: {@code remaining} requests until it resets
+	 * in {@code resetNanos}. Ignored by gates that do not pace.
+	 * @param remaining requests left until the reset
+	 * @param resetNanos time until the reset
+	 */
+	default void quota(long remaining, long resetNanos) {
+	}
+
+	/**
 	 * Return how long from now the client is paused, zero when it is not.
 	 * @return the remaining pause
 	 */

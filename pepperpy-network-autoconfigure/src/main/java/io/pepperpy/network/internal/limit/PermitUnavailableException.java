@@ -1,6 +1,8 @@
 package io.pepperpy.network.internal.limit;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Thrown by a {@link PermitGate} ({@link RateGate} or {@link RedisRateGate}) when the wait for a permit would be
@@ -14,7 +16,17 @@ public final class PermitUnavailableException extends RuntimeException {
 	private final Duration maxWait;
 
 	PermitUnavailableException(Duration wait, Duration maxWait) {
-		super("a permit would take " + wait.toMillis() + " ms, longer than the " + maxWait.toMillis()
+		this(wait, maxWait, false);
+	}
+
+	/**
+	 * @param quotaSpent whether the wait is for the partner's quota to reset (its rate-limit headers said none is
+	 * left), which the message then names with the reset's time
+	 */
+	PermitUnavailableException(Duration wait, Duration maxWait, boolean quotaSpent) {
+		super((quotaSpent ? "the partner's quota is spent until it resets at "
+				+ Instant.now().plus(wait).truncatedTo(ChronoUnit.SECONDS) + " (its rate-limit headers): " : "")
+				+ "a permit would take " + wait.toMillis() + " ms, longer than the " + maxWait.toMillis()
 				+ " ms the call may wait", null, false, false);
 		this.wait = wait;
 		this.maxWait = maxWait;

@@ -42,6 +42,16 @@ public final class RateGate implements PermitGate {
 	static final long WINDOW_NANOS = 100_000_000L;
 
 	/**
+	 * How long after a quota's reset it keeps pacing (at its last interval) while the partner says nothing new.
+	 */
+	static final long QUOTA_GRACE_NANOS = 1_000_000_000L;
+
+	/**
+	 * The least a caller waits before asking again for a slot beyond the partner's described window.
+	 */
+	static final long ASK_AGAIN_NANOS = 10_000_000L;
+
+	/**
 	 * Release times of the last {@code R/10 + 1} permits (a ring; the oldest at {@link #windowNext}), or
 	 * {@code null} above 100,000 permits per second, where slots are closer than a timer can be precise.
 	 */
@@ -80,6 +90,24 @@ public final class RateGate implements PermitGate {
 	private volatile long pausedUntil;
 
 	private volatile boolean paused;
+
+	/**
+	 * Whether the partner's advertised quota paces the gate ({@link #quota}); the fields below are read and written
+	 * under the lock.
+	 */
+	private volatile boolean pacing;
+
+	/** When the partner's quota resets: the earliest of what its responses in this window said. */
+	private long quotaResetAt;
+
+	/** Requests left until then: the least the partner said, less the permits handed out since. */
+	private long quotaLeft;
+
+	/** The last interval the quota asked for, kept after the reset until the partner says more. */
+	private long quotaStep;
+
+	/** Whether a caller has gone at (or after) the reset to learn the partner's next window. */
+	private boolean quotaProbed;
 
 	/**
 	 * Create a gate.
@@ -126,7 +154,7 @@ public final class RateGate implements PermitGate {
 	 */
 	@Override
 	public boolean isOpen() {
-		return this.intervalNanos == 0 && !this.paused;
+		return this.intervalNanos == 0 && !this.paused && !this.pacing;
 	}
 
 	/**
@@ -136,21 +164,24 @@ public final class RateGate implements PermitGate {
 	 */
 	@Override
 	public Mono<Void> acquire(Duration maxWait) {
-		if (this.intervalNanos == 0 && !this.paused) {
+		if (this.intervalNanos == 0 && !this.paused && !this.pacing) {
 			return NOW;
 		}
-		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong()));
+		return Mono.defer(() -> acquire(maxWait.toNanos(), this.clock.getAsLong(), false));
 	}
 
-	private Mono<Void> acquire(long maxWaitNanos, long start) {
+	private Mono<Void> acquire(long maxWaitNanos, long start, boolean again) {
 		long now = this.clock.getAsLong();
 		long slot;
+		boolean quotaHold = false;
+		long askAgain = 0;
 		synchronized (this.lock) {
 			long pause = this.pausedUntil;
 			if (pause <= now && this.paused) {
 				this.paused = false;
 			}
-			if (this.intervalNanos == 0) {
+			boolean quota = this.pacing && quotaActive(now);
+			if (this.intervalNanos == 0 && !quota) {
 				slot = Math.max(now, pause);
 				if (slot - now > maxWaitNanos) {
 					this.listener.denied();
@@ -171,18 +202,62 @@ public final class RateGate implements PermitGate {
 				else {
 					slot = Math.max(Math.max(this.frontier, now), pause);
 				}
-				if (slot - now > maxWaitNanos) {
+				long step = this.intervalNanos;
+				boolean inQuota = false;
+				boolean probe = false;
+				long askAgainAt = 0;
+				if (quota && reused == null) {
+					if (slot - this.quotaResetAt < 0 && this.quotaLeft > 0) {
+						// Spread what is left over the time left, never faster than max-rate-limit.
+						this.quotaStep = Math.max(step, (this.quotaResetAt - slot) / this.quotaLeft);
+						inQuota = true;
+					}
+					else {
+						// None left, or a slot beyond the window the partner described: one caller goes at the reset
+						// to learn the next window, the others ask again once its answer may be in. Slots reserved
+						// in a window nobody has described could overdraw it.
+						if (slot - this.quotaResetAt < 0) {
+							slot = this.quotaResetAt;
+							quotaHold = !again;
+						}
+						if (this.quotaProbed) {
+							askAgainAt = slot + Math.max(this.quotaStep, ASK_AGAIN_NANOS);
+						}
+						else {
+							probe = true;
+						}
+					}
+					step = Math.max(step, this.quotaStep);
+				}
+				long until = (askAgainAt != 0) ? askAgainAt : slot;
+				if (until - now > maxWaitNanos) {
 					if (reused != null) {
 						this.returned.add(reused);
 					}
 					this.listener.denied();
-					return Mono.error(new PermitUnavailableException(Duration.ofNanos(slot - now),
-							Duration.ofNanos(maxWaitNanos)));
+					return Mono.error(new PermitUnavailableException(Duration.ofNanos(until - now),
+							Duration.ofNanos(maxWaitNanos), quota && this.quotaLeft <= 0));
 				}
-				if (reused == null) {
-					this.frontier = slot + this.intervalNanos;
+				if (askAgainAt != 0) {
+					askAgain = askAgainAt - now;
+				}
+				else {
+					if (reused == null) {
+						this.frontier = slot + step;
+					}
+					if (inQuota) {
+						this.quotaLeft--;
+					}
+					this.quotaProbed |= probe;
 				}
 			}
+		}
+		if (quotaHold) {
+			this.listener.heldForQuota();
+		}
+		if (askAgain > 0) {
+			return Mono.delay(Duration.ofNanos(askAgain))
+				.then(Mono.defer(() -> acquire(maxWaitNanos - (this.clock.getAsLong() - start), start, true)));
 		}
 		long wait = slot - now;
 		if (wait <= EARLY_RELEASE_NANOS) {
@@ -209,7 +284,7 @@ public final class RateGate implements PermitGate {
 		long after = this.clock.getAsLong();
 		if (this.paused && this.pausedUntil > after) {
 			// A 429 paused the client while this caller waited: queue again behind the pause.
-			return acquire(maxWaitNanos - (after - start), start);
+			return acquire(maxWaitNanos - (after - start), start, true);
 		}
 		long again;
 		synchronized (this.lock) {
@@ -293,7 +368,7 @@ public final class RateGate implements PermitGate {
 	}
 
 	private void giveBack(long slot) {
-		if (this.intervalNanos == 0) {
+		if (this.intervalNanos == 0 && !this.pacing) {
 			return;
 		}
 		synchronized (this.lock) {
@@ -324,6 +399,51 @@ public final class RateGate implements PermitGate {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Pace the gate by the partner's quota: {@code remaining} requests until it resets in {@code resetNanos}.
+	 * Within one window the least remaining and the earliest reset the partner said are kept (a reset in whole
+	 * seconds only ever says too late), less the permits handed out since and those reserved but not yet sent
+	 * (which the partner has not counted); a reset more than a second later than
+	 * the one known starts a new window. Slots are then {@code time left / remaining} apart, never closer than
+	 * {@code max-rate-limit} allows; at none left, callers are held until the reset. A second after the reset
+	 * with nothing new said, pacing stops.
+	 * @param remaining requests left
+	 * @param resetNanos time until the reset
+	 */
+	@Override
+	public void quota(long remaining, long resetNanos) {
+		long now = this.clock.getAsLong();
+		long at = now + resetNanos;
+		synchronized (this.lock) {
+			// The partner has not seen the slots reserved but not yet sent: they are not left for others.
+			long step = Math.max(this.intervalNanos, this.quotaStep);
+			long pending = (this.pacing && step > 0 && this.frontier - now > 0)
+					? (this.frontier - now) / step : 0;
+			long left = Math.max(0, remaining - pending);
+			if (!this.pacing || now - this.quotaResetAt >= 0 || at - this.quotaResetAt >= QUOTA_GRACE_NANOS) {
+				this.quotaResetAt = at;
+				this.quotaLeft = left;
+				this.quotaProbed = false;
+			}
+			else {
+				this.quotaResetAt = Math.min(this.quotaResetAt, at);
+				this.quotaLeft = Math.min(this.quotaLeft, left);
+			}
+			this.pacing = true;
+		}
+	}
+
+	/**
+	 * Under the lock: whether the quota still paces, which it stops doing a second after its reset.
+	 */
+	private boolean quotaActive(long now) {
+		if (now - this.quotaResetAt >= QUOTA_GRACE_NANOS) {
+			this.pacing = false;
+			return false;
+		}
+		return true;
 	}
 
 	/**

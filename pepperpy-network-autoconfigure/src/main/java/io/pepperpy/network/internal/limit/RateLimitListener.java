@@ -27,6 +27,12 @@ public interface RateLimitListener {
 	}
 
 	/**
+	 * A caller was held because the partner's quota is spent until its reset.
+	 */
+	default void heldForQuota() {
+	}
+
+	/**
 	 * The shared limit became unreachable and the limiter fell back to its local share.
 	 */
 	default void fellBack() {

@@ -43,10 +43,16 @@ import reactor.core.publisher.Mono;
 public final class RedisRateGate implements PermitGate {
 
 	/**
-	 * KEYS[1] the limit's hash, the only key the script touches; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire" or "pause";
-	 * ARGV[3] the longest wait (acquire) or the pause (pause), in microseconds; ARGV[4] the instance's id. Returns
-	 * {granted, wait, paused} in microseconds; times are the Redis server's, so the instances' clocks need not
-	 * agree.
+	 * KEYS[1] the limit's hash, the only key the script touches; ARGV[1] interval in microseconds (0: no limit); ARGV[2] "acquire", "pause" or
+	 * "quota"; ARGV[3] the longest wait (acquire), the pause (pause) or the time to the partner's reset (quota), in
+	 * microseconds; ARGV[4] the instance's id; ARGV[5] the requests the partner said are left (quota). Returns
+	 * {granted, wait, paused, held} in microseconds (granted 2: ask again after the wait), held 1 when the wait is
+	 * for the partner's reset; times are the Redis server's, so the instances' clocks need not agree.
+	 * <p>
+	 * The partner's quota lives in the same hash, so that the instances share it rather than each spending all of
+	 * it: {@code qreset} (the earliest reset said in this window), {@code qleft} (the least left said, less the
+	 * slots reserved since), {@code qstep} (the last interval it asked for) and {@code qprobe} (a caller went beyond
+	 * the described window to learn the next), as {@link RateGate#quota} keeps them in one JVM.
 	 * <p>
 	 * Fairness: a slot goes to whoever asks first once one is free, so instances whose demand arrives in step
 	 * (timers with the same period) would take every slot in the same order, one instance nearly all of them. So
@@ -63,13 +69,32 @@ public final class RedisRateGate implements PermitGate {
 			local paused = tonumber(redis.call('HGET', KEYS[1], 'paused') or 0)
 			local interval = tonumber(ARGV[1])
 			local arg = tonumber(ARGV[3])
+			local qreset = tonumber(redis.call('HGET', KEYS[1], 'qreset') or 0)
 			if ARGV[2] == 'pause' then
 			  if now + arg > paused then
 			    paused = now + arg
 			    redis.call('HSET', KEYS[1], 'paused', string.format('%d', paused))
 			  end
-			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 2000)
-			  return {1, 0, paused - now}
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused, qreset + 1000000) - now) / 1000) + 2000)
+			  return {1, 0, paused - now, 0}
+			end
+			if ARGV[2] == 'quota' then
+			  local at = now + arg
+			  local left = tonumber(ARGV[5])
+			  local pendingStep = math.max(interval, tonumber(redis.call('HGET', KEYS[1], 'qstep') or 0))
+			  if pendingStep > 0 and nextFree > now then
+			    left = math.max(0, left - math.floor((nextFree - now) / pendingStep))
+			  end
+			  if now >= qreset or at >= qreset + 1000000 then
+			    qreset = at
+			    redis.call('HDEL', KEYS[1], 'qprobe')
+			  else
+			    qreset = math.min(qreset, at)
+			    left = math.min(left, tonumber(redis.call('HGET', KEYS[1], 'qleft') or 0))
+			  end
+			  redis.call('HSET', KEYS[1], 'qreset', string.format('%d', qreset), 'qleft', string.format('%d', left))
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused, qreset + 1000000) - now) / 1000) + 2000)
+			  return {1, 0, 0, 0}
 			end
 			local refused = 0
 			local fields = redis.call('HGETALL', KEYS[1])
@@ -86,20 +111,53 @@ public final class RedisRateGate implements PermitGate {
 			local mineField = 'm:' .. ARGV[4]
 			local mine = tonumber(redis.call('HGET', KEYS[1], mineField) or 0)
 			local slot = math.max(now, nextFree, paused)
+			local step = interval
+			local held = 0
+			local qleft = 0
+			local inQuota = false
+			local probe = false
+			if now < qreset + 1000000 then
+			  qleft = tonumber(redis.call('HGET', KEYS[1], 'qleft') or 0)
+			  local qstep = tonumber(redis.call('HGET', KEYS[1], 'qstep') or 0)
+			  if slot < qreset and qleft > 0 then
+			    inQuota = true
+			    qstep = math.max(interval, math.floor((qreset - slot) / qleft))
+			  else
+			    if slot < qreset then
+			      slot = qreset
+			      held = 1
+			    end
+			    if redis.call('HGET', KEYS[1], 'qprobe') then
+			      local again = slot + math.max(qstep, 10000) - now
+			      if again > arg then
+			        return {0, again, math.max(0, paused - now), 1}
+			      end
+			      return {2, again, math.max(0, paused - now), held}
+			    end
+			    probe = true
+			  end
+			  step = math.max(interval, qstep)
+			end
 			local wait = slot - now
 			local pausedLeft = math.max(0, paused - now)
 			local overShare = interval > 0 and refused > 1 and mine - now > math.min(arg, 2 * interval * refused)
 			if wait > arg or overShare then
 			  redis.call('HSET', KEYS[1], 'r:' .. ARGV[4], string.format('%d', now))
-			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused) - now) / 1000) + 2000)
-			  return {0, math.max(wait, mine - now), pausedLeft}
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(nextFree, paused, qreset + 1000000) - now) / 1000) + 2000)
+			  return {0, math.max(wait, mine - now), pausedLeft, held}
 			end
-			if interval > 0 then
-			  redis.call('HSET', KEYS[1], 'next', string.format('%d', slot + interval),
+			if step > 0 then
+			  redis.call('HSET', KEYS[1], 'next', string.format('%d', slot + step),
 			    mineField, string.format('%d', math.max(mine, now) + interval * math.max(refused, 1)))
-			  redis.call('PEXPIRE', KEYS[1], math.floor((slot + interval - now) / 1000) + 2000)
+			  if inQuota then
+			    redis.call('HSET', KEYS[1], 'qleft', string.format('%d', qleft - 1), 'qstep', string.format('%d', step))
+			  end
+			  if probe then
+			    redis.call('HSET', KEYS[1], 'qprobe', '1')
+			  end
+			  redis.call('PEXPIRE', KEYS[1], math.floor((math.max(slot + step, qreset + 1000000) - now) / 1000) + 2000)
 			end
-			return {1, wait, pausedLeft}
+			return {1, wait, pausedLeft, held}
 			""";
 
 	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -115,6 +173,8 @@ public final class RedisRateGate implements PermitGate {
 	private final String interval;
 
 	private final Duration commandTimeout;
+
+	private final int expectedInstances;
 
 	private final RateGate fallback;
 
@@ -148,6 +208,7 @@ public final class RedisRateGate implements PermitGate {
 		int rate = settings.permitsPerSecond();
 		this.interval = Long.toString((rate > 0) ? Math.max(1, 1_000_000L / rate) : 0);
 		this.commandTimeout = settings.commandTimeout();
+		this.expectedInstances = settings.expectedInstances();
 		this.listener = listener;
 		this.clock = clock;
 		int share = (rate > 0) ? Math.max(1, rate / settings.expectedInstances()) : 0;
@@ -223,7 +284,15 @@ public final class RedisRateGate implements PermitGate {
 		if (reply[0] == 0) {
 			this.listener.denied();
 			return Mono.error(new PermitUnavailableException(Duration.ofNanos(waitNanos),
-					Duration.ofNanos(maxWaitNanos)));
+					Duration.ofNanos(maxWaitNanos), reply[3] == 1));
+		}
+		if (reply[0] == 2) {
+			// Beyond the window the partner described: ask again once the answer of the caller that went may be in.
+			return Mono.delay(Duration.ofNanos(waitNanos))
+				.then(Mono.defer(() -> reserve(maxWaitNanos - (this.clock.getAsLong() - start), start)));
+		}
+		if (reply[3] == 1) {
+			this.listener.heldForQuota();
 		}
 		if (waitNanos <= 0) {
 			this.listener.waited(now - start);
@@ -250,6 +319,16 @@ public final class RedisRateGate implements PermitGate {
 		run("pause", wait.toNanos() / 1000).subscribe((reply) -> shared(), this::unreachable);
 	}
 
+	/**
+	 * Share the partner's quota through Redis (and keep it in the local share too, for a fall-back): one command
+	 * per response that advertises one, sent without waiting for it.
+	 */
+	@Override
+	public void quota(long remaining, long resetNanos) {
+		this.fallback.quota(remaining / this.expectedInstances, resetNanos);
+		run("quota", resetNanos / 1000, Long.toString(remaining)).subscribe((reply) -> shared(), this::unreachable);
+	}
+
 	private void notePause(long until) {
 		if (until - this.pausedUntil > 0) {
 			this.pausedUntil = until;
@@ -267,7 +346,11 @@ public final class RedisRateGate implements PermitGate {
 	 * command timeout.
 	 */
 	private Mono<long[]> run(String operation, long micros) {
-		String[] args = { this.interval, operation, Long.toString(micros), this.instance };
+		return run(operation, micros, "0");
+	}
+
+	private Mono<long[]> run(String operation, long micros, String remaining) {
+		String[] args = { this.interval, operation, Long.toString(micros), this.instance, remaining };
 		return this.commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, this.keys, args)
 			.onErrorResume(RedisNoScriptException.class,
 					(ex) -> this.commands.<Object>eval(SCRIPT, ScriptOutputType.MULTI, this.keys, args))
@@ -287,11 +370,11 @@ public final class RedisRateGate implements PermitGate {
 				flat.add(value);
 			}
 		}
-		if (flat.size() != 3) {
+		if (flat.size() != 4) {
 			throw new IllegalStateException("unexpected reply from the rate-limit script: " + values);
 		}
-		long[] reply = new long[3];
-		for (int i = 0; i < 3; i++) {
+		long[] reply = new long[4];
+		for (int i = 0; i < 4; i++) {
 			reply[i] = ((Number) flat.get(i)).longValue();
 		}
 		return reply;

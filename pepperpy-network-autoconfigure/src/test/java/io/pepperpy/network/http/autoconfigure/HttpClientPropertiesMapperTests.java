@@ -3,6 +3,7 @@ package io.pepperpy.network.http.autoconfigure;
 import java.time.Duration;
 
 import io.pepperpy.network.http.HttpConfig;
+import io.pepperpy.network.limit.RateLimitSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
@@ -20,6 +21,16 @@ class HttpClientPropertiesMapperTests {
 	void defaultPropertiesMapToTheDefaultConfiguration() {
 		assertThat(HttpClientPropertiesMapper.map(new PepperpyHttpProperties(), HttpConfig.DEFAULT_NAME).build())
 			.isEqualTo(HttpConfig.defaults());
+	}
+
+	@Test
+	void serverQuotaIsFollowedByDefaultAndCanBeIgnored() {
+		PepperpyHttpProperties properties = new PepperpyHttpProperties();
+		assertThat(HttpClientPropertiesMapper.map(properties, HttpConfig.DEFAULT_NAME).build().rateLimit().serverQuota())
+			.isEqualTo(RateLimitSettings.ServerQuota.FOLLOW);
+		properties.getRateLimit().setServerQuota(RateLimitSettings.ServerQuota.IGNORE);
+		assertThat(HttpClientPropertiesMapper.map(properties, HttpConfig.DEFAULT_NAME).build().rateLimit().serverQuota())
+			.isEqualTo(RateLimitSettings.ServerQuota.IGNORE);
 	}
 
 	@Test
