@@ -79,8 +79,9 @@ public interface PermitGate {
 	static Object requireConnection(String owner, @Nullable Object redisConnection) {
 		if (redisConnection == null) {
 			throw new IllegalStateException(owner
-					+ " has rate-limit.backend: redis but no Redis connection: add io.lettuce:lettuce-core and "
-					+ "set spring.data.redis.*, or pass one to the client's builder (redisConnection(...))");
+					+ " has rate-limit.backend: redis but no Redis connection: add spring-boot-starter-data-redis (it "
+					+ "brings io.lettuce:lettuce-core and Boot's Redis module) and set spring.data.redis.*, or pass "
+					+ "one to the client's builder (redisConnection(...))");
 		}
 		return redisConnection;
 	}
