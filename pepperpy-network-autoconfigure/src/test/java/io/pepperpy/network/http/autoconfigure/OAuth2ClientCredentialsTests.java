@@ -23,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -250,7 +251,8 @@ class OAuth2ClientCredentialsTests {
 
 	@Test
 	void wrongSecretFailsAuthenticationWithInvalidClient(CapturedOutput output) {
-		client("partner", "wrong-" + SECRET).run((context) -> {
+		// Retries allowed: a refused token request is still asked once per call, never in a loop.
+		client("partner", "wrong-" + SECRET, "pepperpy.network.http.clients.partner.retries=3").run((context) -> {
 			HttpClient client = context.getBean("partnerHttpClient", HttpClient.class);
 			NetworkException failure = catchThrowableOfType(NetworkException.class, () -> call(client));
 			assertThat(failure.kind()).isEqualTo(NetworkException.Kind.AUTHENTICATION);
@@ -285,17 +287,27 @@ class OAuth2ClientCredentialsTests {
 		logging.setLogLevel("io.pepperpy.network", LogLevel.TRACE);
 		logging.setLogLevel("org.springframework.security", LogLevel.TRACE);
 		try {
-			client("partner", SECRET).run((context) -> {
-				HttpClient client = context.getBean("partnerHttpClient", HttpClient.class);
-				assertThat(call(client)).isEqualTo("orders");
-				revoked.add(seenTokenIds.get(0));
-				assertThat(call(client)).isEqualTo("orders");
-				NetworkException failure = catchThrowableOfType(NetworkException.class,
-						() -> client.get("/orders").retrieve(String.class).doOnSubscribe((s) -> everyTokenRevoked = true)
-							.block(WAIT));
-				assertThat(failure.getMessage()).doesNotContain(SECRET);
-				assertThat(context.getBean("partnerHttpClient").toString()).doesNotContain(SECRET);
-			});
+			client("partner", SECRET)
+				.withConfiguration(AutoConfigurations.of(PepperpyHttpClientActuatorAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=httpclients")
+				.run((context) -> {
+					HttpClient client = context.getBean("partnerHttpClient", HttpClient.class);
+					assertThat(call(client)).isEqualTo("orders");
+					revoked.add(seenTokenIds.get(0));
+					assertThat(call(client)).isEqualTo("orders");
+					NetworkException failure = catchThrowableOfType(NetworkException.class,
+							() -> client.get("/orders").retrieve(String.class).doOnSubscribe((s) -> everyTokenRevoked = true)
+								.block(WAIT));
+					assertThat(failure.getMessage()).doesNotContain(SECRET);
+					assertThat(context.getBean("partnerHttpClient").toString()).doesNotContain(SECRET);
+					String endpoint = JsonMapper.builder().build()
+						.writeValueAsString(context.getBean(HttpClientsEndpoint.class).clients());
+					assertThat(endpoint).contains("partner").doesNotContain(SECRET);
+					for (String token : seenTokens) {
+						assertThat(endpoint).doesNotContain(token);
+						assertThat(failure.getMessage()).doesNotContain(token);
+					}
+				});
 		}
 		finally {
 			logging.setLogLevel("io.pepperpy.network", null);
