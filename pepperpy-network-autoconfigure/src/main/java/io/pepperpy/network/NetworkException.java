@@ -96,6 +96,13 @@ public class NetworkException extends RuntimeException {
 		CIRCUIT_OPEN,
 
 		/**
+		 * No access token could be obtained for the request (for example the OAuth2 token endpoint refused the
+		 * client's credentials: {@code invalid_client}, {@code invalid_scope}). Nothing was sent to the server, and
+		 * it is never retried: asking again with the same credentials would fail the same way.
+		 */
+		AUTHENTICATION,
+
+		/**
 		 * A {@code RequestInterceptor} threw or returned an error.
 		 */
 		INTERCEPTOR,

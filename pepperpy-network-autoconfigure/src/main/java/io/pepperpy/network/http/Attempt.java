@@ -61,6 +61,8 @@ final class Attempt {
 
 	private final Logger logger;
 
+	private final @Nullable AccessTokenSource accessTokens;
+
 	private final Mono<Object> timeoutFallback;
 
 	/** The failure of an attempt the client's shutdown cut, or {@code null} for any other. */
@@ -81,6 +83,7 @@ final class Attempt {
 		this.metrics = metrics;
 		this.redactor = redactor;
 		this.logger = logger;
+		this.accessTokens = config.accessTokens();
 		this.timeoutFallback = timeoutError(config.timeouts().attempt());
 	}
 
@@ -99,19 +102,22 @@ final class Attempt {
 		long start = System.nanoTime();
 		state.attemptStartNanos = start;
 		InterceptedRequest request = new InterceptedRequest(call.method(), call.url(), call.uriTemplate(),
-				this.interceptors.isEmpty() ? call.headers() : Origins.copy(call.headers()), number,
+				(this.interceptors.isEmpty() && this.accessTokens == null) ? call.headers()
+						: Origins.copy(call.headers()), number,
 				call.redactor());
 		state.sent = request;
 		Mono<R> exchange;
 		if (this.interceptors.isEmpty()) {
-			exchange = send(state, request, start, 0, call.body() != null);
+			exchange = (this.accessTokens != null) ? authorized(state, request, start, 0, call.body() != null)
+					: send(state, request, start, 0, call.body() != null);
 		}
 		else {
 			exchange = Flux.fromIterable(this.interceptors)
 				.concatMap((interceptor) -> preRequest(interceptor, call, request))
 				.then(Mono.defer(() -> {
 					checkInterceptedRequest(call, request);
-					return send(state, request, start, 0, call.body() != null);
+					return (this.accessTokens != null) ? authorized(state, request, start, 0, call.body() != null)
+							: send(state, request, start, 0, call.body() != null);
 				}));
 		}
 		return exchange.timeout(call.timeout(), timeoutFallback(call.timeout()), TimeoutScheduler.INSTANCE)
@@ -149,6 +155,30 @@ final class Attempt {
 
 	private static Mono<Object> timeoutError(Duration timeout) {
 		return Mono.error(() -> new TimeoutException("no complete response within " + timeout));
+	}
+
+	/**
+	 * Send the request with the client's access token as {@code Authorization: Bearer}, applied after the
+	 * interceptors, and only when the request still goes to the origin the caller asked for: an interceptor that
+	 * moved it to another origin gets no token, as a redirect to another origin keeps none. A token that cannot be
+	 * obtained fails the attempt with {@link NetworkException.Kind#AUTHENTICATION}, nothing sent.
+	 */
+	private <R> Mono<R> authorized(CallState<R> state, InterceptedRequest request, long start, int hop,
+			boolean sendBody) {
+		Call call = state.call;
+		AccessTokenSource tokens = this.accessTokens;
+		if (tokens == null || !Origins.same(request.url(), call.url())) {
+			state.bearer = null;
+			return send(state, request, start, hop, sendBody);
+		}
+		return tokens.token().onErrorMap((ex) -> !(ex instanceof NetworkException), (ex) -> NetworkException.of(
+				NetworkException.Kind.AUTHENTICATION, call.method().name() + " " + call.displayUrl()
+						+ " was not sent: " + ex.getMessage(), call.method().name(), call.displayUrl(), null))
+			.flatMap((token) -> {
+				state.bearer = token;
+				request.headers().setBearerAuth(token);
+				return send(state, request, start, hop, sendBody);
+			});
 	}
 
 	private <R> Mono<R> send(CallState<R> state, InterceptedRequest request, long start, int hop,
@@ -239,6 +269,16 @@ final class Attempt {
 		if (next instanceof FollowUpDecider.Redirect redirect) {
 			return response.releaseBody()
 				.then(Mono.defer(() -> send(state, redirect.next(), start, hop + 1, redirect.sendBody())));
+		}
+		if (next instanceof FollowUpDecider.Reauthenticate reauthenticate) {
+			if (this.logger.isDebugEnabled()) {
+				this.logger.debug("{} {} -> 401: dropping the access token and sending once more with a fresh one",
+						request.method(), state.call.displayUrl());
+			}
+			AccessTokenSource tokens = this.accessTokens;
+			return response.releaseBody()
+				.then((tokens != null) ? tokens.invalidate(reauthenticate.refused()) : Mono.empty())
+				.then(Mono.defer(() -> authorized(state, request, start, hop, sendBody)));
 		}
 		if (next instanceof FollowUpDecider.Retry retry) {
 			state.retryDelayMillis = retry.delayMillis();

@@ -63,6 +63,12 @@ final class CallState<R> extends DefaultSignalListener<R> implements AttemptOutc
 	 */
 	@Nullable InterceptedRequest sent;
 
+	/** The access token the running attempt was sent with, or {@code null}: the one a 401 drops. */
+	@Nullable String bearer;
+
+	/** Whether a 401 already dropped a token and sent the call once more: a second 401 fails the call. */
+	boolean reauthenticated;
+
 	/** The retry policy's backoff, started by the first retry. */
 	@Nullable BackOffExecution backOff;
 

@@ -37,7 +37,7 @@ final class FollowUpDecider {
 	/**
 	 * What follows an attempt's response.
 	 */
-	sealed interface FollowUp permits Deliver, Redirect, Retry, RaiseStatus, Fail {
+	sealed interface FollowUp permits Deliver, Redirect, Retry, RaiseStatus, Reauthenticate, Fail {
 
 	}
 
@@ -58,6 +58,12 @@ final class FollowUpDecider {
 
 	/** Fail with the response's status, its body snippet read; {@code refusal} says why it was not retried. */
 	record RaiseStatus(@Nullable String refusal) implements FollowUp {
+	}
+
+	/**
+	 * Release the response, drop the access token {@code refused} and send the attempt once more with a fresh one.
+	 */
+	record Reauthenticate(String refused) implements FollowUp {
 	}
 
 	/** Release the response and fail with {@code error}. */
@@ -108,6 +114,16 @@ final class FollowUpDecider {
 		if (status.is2xxSuccessful()) {
 			return Deliver.INSTANCE;
 		}
+		if (status.value() == 401 && state.bearer != null && !state.reauthenticated
+				&& ("Bearer " + state.bearer).equals(request.headers().getFirst(HttpHeaders.AUTHORIZATION))) {
+			// A 401 means the request was not processed: once more with a fresh token, whatever the method.
+			state.reauthenticated = true;
+			if (sendBody && state.call.oneShotBody()) {
+				return state.call.raiseForStatus() ? new RaiseStatus("the access token was refused, and the one-shot "
+						+ "request body cannot be sent again with a fresh one") : Deliver.INSTANCE;
+			}
+			return new Reauthenticate(state.bearer);
+		}
 		HttpHeaders headers = response.headers().asHttpHeaders();
 		if (this.config.redirects().follow() && REDIRECT_STATUSES.contains(status.value())
 				&& headers.getLocation() != null) {
@@ -135,7 +151,8 @@ final class FollowUpDecider {
 	 * @return a {@link Retry} or a {@link Fail}
 	 */
 	FollowUp onFailure(CallState<?> state, NetworkException failure) {
-		if (failure.kind() == NetworkException.Kind.STATUS) {
+		if (failure.kind() == NetworkException.Kind.STATUS || failure.kind() == NetworkException.Kind.AUTHENTICATION) {
+			// A token endpoint that refused the client's credentials refuses them again: never retried.
 			return new Fail(failure);
 		}
 		Decision decision = decide(state, failure);

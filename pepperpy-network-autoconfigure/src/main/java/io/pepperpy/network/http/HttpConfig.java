@@ -43,11 +43,13 @@ import org.springframework.util.StringUtils;
  * @param transport TLS verification, proxy, HTTP/2, connection pool and shutdown grace period
  * @param decoding how responses are read
  * @param observability meters, observations and redaction
+ * @param accessTokens where the {@code Authorization: Bearer} token of every attempt comes from, or {@code null}
  */
 public record HttpConfig(String name, @Nullable String baseUrl, Map<String, String> headers,
 		List<RequestInterceptor> interceptors, Timeouts timeouts, RetryRules retry,
 		CircuitBreakerSettings circuitBreaker, RateLimitSettings rateLimit,
-		Redirects redirects, Transport transport, Decoding decoding, Observability observability) {
+		Redirects redirects, Transport transport, Decoding decoding, Observability observability,
+		@Nullable AccessTokenSource accessTokens) {
 
 	/**
 	 * Default client name.
@@ -158,6 +160,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 
 		private final Map<String, String> headers = new LinkedHashMap<>();
 
+		private @Nullable AccessTokenSource accessTokens;
+
 		private final List<RequestInterceptor> interceptors = new ArrayList<>();
 
 		private Duration timeout = Timeouts.DEFAULTS.attempt();
@@ -222,6 +226,7 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 			this.baseUrl = config.baseUrl;
 			this.headers.putAll(config.headers);
 			this.interceptors.addAll(config.interceptors);
+			this.accessTokens = config.accessTokens;
 			this.timeout = config.timeouts.attempt();
 			this.connectTimeout = config.timeouts.connect();
 			this.deadline = config.timeouts.deadline();
@@ -372,6 +377,17 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 		 */
 		public Builder interceptor(RequestInterceptor interceptor) {
 			this.interceptors.add(interceptor);
+			return this;
+		}
+
+		/**
+		 * Set where the {@code Authorization: Bearer} token of every attempt comes from: applied after the
+		 * interceptors when the request still goes to the caller's origin; a 401 drops it and sends once more.
+		 * @param accessTokens the token source, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder accessTokens(@Nullable AccessTokenSource accessTokens) {
+			this.accessTokens = accessTokens;
 			return this;
 		}
 
@@ -599,7 +615,8 @@ public record HttpConfig(String name, @Nullable String baseUrl, Map<String, Stri
 							this.shutdownGracePeriod),
 					new Decoding(this.responseFormat, this.raiseForStatus, this.maxInMemorySize),
 					new Observability(this.metricsEnabled, this.metricsPerAttempt, this.observationEnabled,
-							this.redactHeaders, this.redactQueryParams));
+							this.redactHeaders, this.redactQueryParams),
+					this.accessTokens);
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.pepperpy.network.http.AccessTokenSource;
 import io.pepperpy.network.http.HttpClient;
 import io.pepperpy.network.http.HttpClientCustomizer;
 import io.pepperpy.network.http.HttpConfig;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -126,8 +128,34 @@ public final class PepperpyHttpClientAutoConfiguration {
 		return HttpClientPropertiesMapper.map(client, builder)
 			.interceptors(interceptors)
 			.retryPredicate(beanFactory.getBeanProvider(RetryPredicate.class).getIfUnique())
+			.accessTokens(accessTokens(client, name, beanFactory))
 			.build();
 	}
+
+	/**
+	 * The client's OAuth2 token source when {@code oauth2.registration-id} is set: a start-up error naming the
+	 * property when Spring Security's OAuth2 client is not on the classpath or the registration does not exist.
+	 */
+	private static @Nullable AccessTokenSource accessTokens(PepperpyHttpClientProperties client, String name,
+			ListableBeanFactory beanFactory) {
+		String registrationId = client.getOauth2().getRegistrationId();
+		if (registrationId == null || registrationId.isBlank()) {
+			return null;
+		}
+		String property = (HttpConfig.DEFAULT_NAME.equals(name) ? "pepperpy.network.http."
+				: "pepperpy.network.http.clients." + name + ".") + "oauth2.registration-id";
+		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable.getBeanClassLoader() : beanFactory.getClass().getClassLoader();
+		if (!ClassUtils.isPresent(OAUTH2_CLIENT_MANAGER, classLoader)) {
+			throw new IllegalStateException(property + " is '" + registrationId + "', but Spring Security's OAuth2 "
+					+ "client is not on the classpath: add org.springframework.boot:spring-boot-starter-oauth2-client");
+		}
+		// In a class of its own, so that this one links without Spring Security.
+		return OAuth2AccessTokens.of(name, registrationId, client.getOauth2().getClockSkew(), property, beanFactory);
+	}
+
+	private static final String OAUTH2_CLIENT_MANAGER = "org.springframework.security.oauth2.client."
+			+ "AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager";
 
 	private static @Nullable String beanName(ListableBeanFactory beanFactory, List<String> names, Object bean) {
 		for (String name : names) {

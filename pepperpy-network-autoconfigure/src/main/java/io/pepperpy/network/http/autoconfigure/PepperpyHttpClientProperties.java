@@ -245,6 +245,12 @@ public class PepperpyHttpClientProperties {
 	@NestedConfigurationProperty
 	private final RateLimitProperties rateLimit = new RateLimitProperties();
 
+	/**
+	 * The OAuth2 client credentials token sent on every attempt.
+	 */
+	@NestedConfigurationProperty
+	private final OAuth2Properties oauth2 = new OAuth2Properties();
+
 	public @Nullable String getBaseUrl() {
 		return this.baseUrl;
 	}
@@ -523,6 +529,10 @@ public class PepperpyHttpClientProperties {
 
 	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public OAuth2Properties getOauth2() {
+		return this.oauth2;
 	}
 
 	public CircuitBreakerProperties getCircuitBreaker() {

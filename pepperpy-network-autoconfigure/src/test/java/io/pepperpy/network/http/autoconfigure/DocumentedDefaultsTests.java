@@ -23,7 +23,7 @@ class DocumentedDefaultsTests {
 	 * Properties whose value in the configuration is {@code null} or empty unless set.
 	 */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("base-url", "clients", "deadline", "headers",
-			"interceptors", "non-proxy-hosts", "proxy", "rate-limit-timeout", "rate-limit.redis.key",
+			"interceptors", "non-proxy-hosts", "oauth2.registration-id", "proxy", "rate-limit-timeout", "rate-limit.redis.key",
 			"redact-headers", "redact-query-params", "ssl-bundle");
 
 	/**
